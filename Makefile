@@ -12,7 +12,7 @@ RACE_PKGS     := ./actors/... ./clock/... ./cluster/... ./sim/...
 FUZZTIME      ?= 10s
 
 .PHONY: all build test test-unit test-race fuzz verify proto deps tools bench \
-	demo cluster clean
+	demo cluster cluster-stop clean
 
 all: build
 
@@ -73,6 +73,14 @@ bench:
 demo: build
 	$(BIN)/simctl analyze examples/webshop.yaml
 	$(BIN)/simctl run examples/webshop.yaml --out out/webshop
+
+## cluster: three simnodes on loopback (deploy/local-cluster.sh); stop
+## them with `make cluster-stop`.
+cluster: build
+	deploy/local-cluster.sh start
+
+cluster-stop:
+	deploy/local-cluster.sh stop
 
 clean:
 	rm -rf $(BIN) out
