@@ -1,0 +1,24 @@
+// Package gen builds synthetic models of clusters for tests, examples and
+// benchmarks, from a handful of numbers and a seed.
+//
+// Four kinds of graph are offered:
+//
+//   - layered: a microservice-style cluster. Frontends sit in the top tier,
+//     ordinary services in the tiers below, shared databases, caches and
+//     racks at the bottom. Services fan out to a few vertices of lower
+//     tiers, some of them through probabilistic, delayed edges; racks are
+//     shared causes; replica sets, supervisors grouped under root
+//     supervisors and VM hosts with capacity complete the picture. With
+//     Options.Plain it is a bare dependency DAG for engine benchmarks.
+//   - scale-free: preferential attachment (Barabasi-Albert); each new
+//     vertex depends on older ones, so a few vertices gather most
+//     dependents.
+//   - random: an Erdos-Renyi graph oriented from lower to higher index,
+//     optionally with a fraction of back edges that close cycles.
+//   - tree: every vertex depends on one parent, the root at the bottom.
+//
+// Every model is valid, and the same kind, options and seed always give
+// the same bytes. [Write] streams the binary form vertex by vertex, so a
+// model of millions of vertices never sits in memory; [Generate] builds
+// the same model as a message for small cases.
+package gen
