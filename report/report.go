@@ -69,6 +69,10 @@ func Atomic(path string, write func(w io.Writer) error) (err error) {
 		}
 	}()
 
+	// CreateTemp makes the file private; results are for others to read.
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrWrite, path, err)
+	}
 	b := bufio.NewWriterSize(f, 1<<16)
 	if err = write(b); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrWrite, path, err)

@@ -4,13 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/homeostat/homeostat/gen"
 	"github.com/homeostat/homeostat/model"
 	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
+	"github.com/homeostat/homeostat/report"
 )
 
 func init() {
@@ -127,30 +127,17 @@ func encodeText(w io.Writer, m *pb.Model, ext string) error {
 	return err
 }
 
-// writeFileAtomic writes path through write into a temporary file beside
-// it, then renames it into place; on failure path is untouched. It returns
-// the number of bytes written.
+// writeFileAtomic writes path atomically through write (report.Atomic)
+// and returns the number of bytes written; on failure path is untouched.
 func writeFileAtomic(path string, write func(io.Writer) error) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	cw := &countingWriter{w: tmp}
-	err = write(cw)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	return cw.n, err
+	var n int64
+	err := report.Atomic(path, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		err := write(cw)
+		n = cw.n
+		return err
+	})
+	return n, err
 }
 
 // countingWriter counts the bytes that pass through it.

@@ -74,10 +74,10 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	return report(c.run(fs, stdout, stderr), c, stderr)
+	return exitStatus(c.run(fs, stdout, stderr), c, stderr)
 }
 
-func report(err error, c *command, stderr io.Writer) int {
+func exitStatus(err error, c *command, stderr io.Writer) int {
 	var ee exitError
 	switch {
 	case err == nil:
