@@ -54,7 +54,6 @@ func invert(start, adj []int32, n int) ([]int32, []int32) {
 }
 
 func (f *flow) preds(v int32) []int32 { return f.pred[f.predStart[v]:f.predStart[v+1]] }
-func (f *flow) succs(v int32) []int32 { return f.succ[f.succStart[v]:f.succStart[v+1]] }
 
 // components are the strongly connected components of a flow graph in
 // topological order: every component comes after all that feed it.
