@@ -129,5 +129,7 @@
 // or more inputs down (an or passes failures on independently, so a set
 // without such a gate in common adds nothing to its parts), and skips
 // sets that hold a smaller cut set. A work budget keeps this bounded on
-// huge models and says when it cut the search short.
+// huge models and says when it cut the search short. Reports leave out
+// the sets that hold a vertex which cannot fail (Structure.Possible):
+// they are structure, not risk.
 package analysis

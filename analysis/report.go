@@ -105,11 +105,12 @@ func (r *Result) reportStructure(rep *Report) {
 	s := r.Structure
 	rep.CutOrder, rep.StructureComplete = s.CutOrder, s.Complete
 	rep.CutSets, rep.CutSetProbabilities = [][]string{}, []float64{}
-	for _, c := range s.CutSets {
+	singles, cuts := s.Possible(r.Graph)
+	for _, c := range cuts {
 		rep.CutSets = append(rep.CutSets, r.ids(c.Vertices))
 		rep.CutSetProbabilities = append(rep.CutSetProbabilities, c.P)
 	}
-	rep.SinglePointsOfFailure = r.ids(s.SinglePoints)
+	rep.SinglePointsOfFailure = r.ids(singles)
 }
 
 func (r *Result) ids(vs []int32) []string {

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
+
+	"github.com/homeostat/homeostat/model"
 )
 
 // Structure is what the graph's shape says, whatever the probabilities:
@@ -57,6 +59,23 @@ type structure struct {
 
 // maxTouches bounds the candidate lists of the cut-set search.
 const maxTouches = 50_000_000
+
+// Possible returns the single points of failure and cut sets without those
+// that hold a vertex which cannot fail (intrinsic unavailability zero):
+// structurally they take the system down, but they never happen, and a
+// vertex without a failure model listed as a single point of failure
+// misleads. Every set that remains is still minimal. Reports show these;
+// the structural lists stay for comparison with fault-tree tools, which
+// keep zero-probability basic events.
+func (s *Structure) Possible(g *model.Graph) ([]int32, []CutSet) {
+	singles := slices.DeleteFunc(slices.Clone(s.SinglePoints), func(v int32) bool {
+		return IntrinsicDown(g, v) == 0
+	})
+	cuts := slices.DeleteFunc(slices.Clone(s.CutSets), func(c CutSet) bool {
+		return c.P == 0 && len(c.Vertices) > 0
+	})
+	return singles, cuts
+}
 
 func analyzeStructure(p *program, order, listMax int, budget int64) *Structure {
 	n := len(p.nodes)

@@ -197,3 +197,20 @@ func TestStructureBudget(t *testing.T) {
 		t.Error("no blast radius left unknown")
 	}
 }
+
+func TestPossibleLeavesOutVerticesThatCannotFail(t *testing.T) {
+	m := &pb.Model{Vertices: []*pb.Vertex{
+		svc("top", 0, "mid"), svc("mid", 0, "db"), svc("db", 0.01)}}
+	g := compile(t, m)
+	s := analyzeStructure(newProgram(g), 2, 10, DefaultStructureWork)
+	if len(s.SinglePoints) != 3 {
+		t.Fatalf("structural single points %v, want all three", s.SinglePoints)
+	}
+	singles, cuts := s.Possible(g)
+	if !slices.Equal(singles, []int32{2}) {
+		t.Errorf("possible single points %v, want [2] (db)", singles)
+	}
+	if len(cuts) != 1 || !slices.Equal(cuts[0].Vertices, []int32{2}) || cuts[0].P != 0.01 {
+		t.Errorf("possible cut sets %+v, want only {db} with p 0.01", cuts)
+	}
+}

@@ -192,13 +192,14 @@ func writeStructure(w io.Writer, r *analysis.Result, top int) {
 	if s.AlwaysDown {
 		fmt.Fprintln(w, "the system is down even with nothing failed")
 	}
-	fmt.Fprintf(w, "single points of failure (%d): %s\n", len(s.SinglePoints),
-		orNone(listIDs(g, s.SinglePoints, top)))
+	singles, cuts := s.Possible(g)
+	fmt.Fprintf(w, "single points of failure (%d): %s\n", len(singles),
+		orNone(listIDs(g, singles, top)))
 
-	fmt.Fprintf(w, "minimal cut sets up to order %d: %d\n", s.CutOrder, len(s.CutSets))
-	for i, c := range s.CutSets {
+	fmt.Fprintf(w, "minimal cut sets up to order %d: %d\n", s.CutOrder, len(cuts))
+	for i, c := range cuts {
 		if top > 0 && i == top {
-			fmt.Fprintf(w, "  ... %d more\n", len(s.CutSets)-top)
+			fmt.Fprintf(w, "  ... %d more\n", len(cuts)-top)
 			break
 		}
 		fmt.Fprintf(w, "  %-10s {%s}\n", prob(c.P), strings.Join(idsOf(g, c.Vertices), ", "))
