@@ -41,7 +41,7 @@ func Exact(g *model.Graph, budget int) (*ExactResult, error) {
 	if err := e.build(); err != nil {
 		return nil, err
 	}
-	return e.result(), nil
+	return e.result()
 }
 
 // exact holds the diagrams of one model.
@@ -289,11 +289,15 @@ func (w *weightedGate) at(i int, s float64) int32 {
 }
 
 // result turns the diagrams into probabilities and importances.
-func (e *exact) result() *ExactResult {
+func (e *exact) result() (*ExactResult, error) {
 	g, b := e.g, e.b
 	sys := bddFalse
 	for _, t := range g.Targets {
 		sys = b.or(sys, e.down[t])
+	}
+	if b.over {
+		return nil, fmt.Errorf("%w: more than %d nodes joining the targets",
+			ErrBudget, b.limit)
 	}
 
 	prob := b.probabilities(e.p)
@@ -303,7 +307,7 @@ func (e *exact) result() *ExactResult {
 		r.Down[v] = prob[f]
 	}
 	r.Birnbaum, r.FussellVesely = e.importance(sys, prob, r.System)
-	return r
+	return r, nil
 }
 
 // importance derives Birnbaum and Fussell-Vesely from the derivative of

@@ -109,3 +109,26 @@ func chainOfAnds(n int) *pb.Model {
 	}
 	return m
 }
+
+// TestExactBudgetWhileJoiningTargets: a budget that the vertices fit but
+// the system (the or of the targets) does not must give ErrBudget, never
+// an answer computed from a truncated diagram.
+func TestExactBudgetWhileJoiningTargets(t *testing.T) {
+	m := &pb.Model{}
+	for i := 0; i < 50; i++ {
+		m.Vertices = append(m.Vertices, svc(name("t", i), 0.01))
+	}
+	g := compile(t, m)
+	full, err := Exact(g, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 1 - math.Pow(0.99, 50)
+	if math.Abs(full.System-want) > 1e-12 {
+		t.Fatalf("system %v, want %v", full.System, want)
+	}
+	_, err = Exact(g, 60)
+	if !errors.Is(err, ErrBudget) {
+		t.Fatalf("Exact with 60 nodes for 50 targets: err %v, want ErrBudget", err)
+	}
+}

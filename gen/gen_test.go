@@ -55,6 +55,7 @@ var cases = []struct {
 	{gen.KindLayered, gen.Options{Vertices: 3000}},
 	{gen.KindLayered, gen.Options{Vertices: 3000, Tiers: 1}},
 	{gen.KindLayered, gen.Options{Vertices: 3000, Tiers: 9, Fanout: 6}},
+	{gen.KindLayered, gen.Options{Vertices: 3000, Partitions: 5}},
 	{gen.KindLayered, gen.Options{Vertices: 7, Plain: true}},
 	{gen.KindLayered, gen.Options{Vertices: 3000, Plain: true}},
 	{gen.KindScaleFree, gen.Options{Vertices: 1}},

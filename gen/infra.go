@@ -35,8 +35,8 @@ func (l *layered) database(name string, rack int) *pb.Vertex {
 	if l.o.Plain {
 		return lasting(l.r, v)
 	}
-	v.Failure = exponential(l.r.logUniform(60*day, 365*day))
-	v.Repair = exponentialRepair(l.r.logUniform(15*minute, 2*hour))
+	v.Failure = exponential(l.r.logUniform(90*day, 730*day))
+	v.Repair = exponentialRepair(l.r.logUniform(10*minute, hour))
 	v.StartTime = &pb.Delay{Law: &pb.Delay_Fixed{Fixed: minute}}
 	return v
 }
@@ -63,7 +63,7 @@ func (l *layered) cache(i int) *pb.Vertex {
 	if l.o.Plain {
 		return lasting(l.r, v)
 	}
-	v.Failure = weibull(round(1.2+0.8*l.r.Float64()), l.r.logUniform(20*day, 90*day))
+	v.Failure = weibull(round(1.2+0.8*l.r.Float64()), l.r.logUniform(60*day, 365*day))
 	v.Repair = fixedRepair(5 * minute)
 	return v
 }
@@ -72,8 +72,8 @@ func (l *layered) eachRack(emit func(*pb.Vertex) error) error {
 	for i := range l.racks {
 		v := &pb.Vertex{
 			Id:      l.rackID[i],
-			Failure: exponential(l.r.logUniform(180*day, 730*day)),
-			Repair:  exponentialRepair(l.r.logUniform(hour, 6*hour)),
+			Failure: exponential(l.r.logUniform(365*day, 4*365*day)),
+			Repair:  exponentialRepair(l.r.logUniform(hour, 4*hour)),
 		}
 		if err := emit(v); err != nil {
 			return err
@@ -184,8 +184,8 @@ func (l *layered) eachVMHost(emit func(*pb.Vertex) error) error {
 				Capacity: uint32(l.hosted[h] + spread + l.r.between(1, 4)),
 				BootTime: int64(l.r.between(60, 180)),
 			},
-			Failure: exponential(l.r.logUniform(30*day, 180*day)),
-			Repair:  exponentialRepair(l.r.logUniform(30*minute, 2*hour)),
+			Failure: exponential(l.r.logUniform(180*day, 730*day)),
+			Repair:  exponentialRepair(l.r.logUniform(15*minute, hour)),
 		}
 		if err := emit(v); err != nil {
 			return err

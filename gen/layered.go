@@ -22,6 +22,9 @@ const (
 	clusterEvery = 4  // every fourth database is a 2-of-3 cluster
 	clusterSize  = 3
 	tierGrowth   = 1.5 // each tier is this much larger than the one above
+	// operatorRepairs is the share of services whose failures need an
+	// operator (a repair model of their own) rather than a restart.
+	operatorRepairs = 0.25
 )
 
 // layered plans a tiered cluster. Every vertex's id and place follow from
@@ -111,10 +114,12 @@ func (l *layered) isCluster(db int) bool {
 	return !l.o.Plain && db%clusterEvery == 0
 }
 
-// planTiers sizes and names the service tiers.
+// planTiers sizes and names the service tiers: a few frontends on top,
+// and the other services in tiers that grow downwards.
 func (l *layered) planTiers(services int) {
 	t := l.o.Tiers
-	l.tiers = tierSizes(services, t)
+	fe := frontends(l.o.Vertices, services, t)
+	l.tiers = append(tierSizes(services-fe, t-1), fe)
 	l.start = make([]int, t+1)
 	l.prefix = make([]string, t)
 	for i, size := range l.tiers {
@@ -124,9 +129,28 @@ func (l *layered) planTiers(services int) {
 	l.prefix[t-1] = "fe-"
 }
 
+// frontends is the number of frontends of a model of n vertices, the
+// entry points whose failure is a system failure: about sqrt(n)/2 (16 of
+// a thousand vertices, 50 of ten thousand, 500 of a million), for a real
+// cluster has a handful of entry points, not a tenth of its services.
+// Fewer would give each frontend a very large share of the tier below
+// (see serviceDeps), and decision diagrams of a thousand vertices that
+// often outgrow the exact analysis. With one tier, every service is a
+// frontend; otherwise each tier below keeps at least one service.
+func frontends(n, services, tiers int) int {
+	if tiers == 1 {
+		return services
+	}
+	fe := max(1, int(math.Round(math.Sqrt(float64(n))/2)))
+	return min(fe, services-(tiers-1))
+}
+
 // tierSizes splits services over t tiers, each tierGrowth times larger
-// than the one above it: fewer frontends than backends.
+// than the one above it.
 func tierSizes(services, t int) []int {
+	if t == 0 {
+		return nil
+	}
 	weight := func(i int) float64 { return math.Pow(tierGrowth, float64(t-1-i)) }
 	total := 0.0
 	for i := range t {
@@ -190,6 +214,7 @@ func (l *layered) frame() *pb.Model {
 			Loss:    0.001,
 		})
 	}
+	cp.Partitions = l.partitions()
 	m.ControlPlane = cp
 	return m
 }
@@ -333,22 +358,32 @@ func (l *layered) gate(v *pb.Vertex, rack *pb.Dependency) {
 	rack.Weight = proto.Float64(theta)
 }
 
-// failure gives a service its failure, repair and start time: mostly
-// exponential failure after days to months, some per-tick Bernoulli, some
-// ageing (Weibull); repair after minutes to hours.
+// failure gives a service its failure, repair and start time. Most
+// failures are crashes, two weeks to a year apart, that the service's
+// supervisor repairs by restarting it: with no repair model of its own,
+// the repair takes the supervisor's detection, back-off and the start
+// time, a minute or two. The rest need an operator, minutes to an hour,
+// and are rarer, two months to two years apart. Either way a service is
+// down between about 1e-6 and 1e-3 of the time. Failures are mostly
+// exponential, some per-tick Bernoulli and some ageing (Weibull).
 func (l *layered) failure(v *pb.Vertex) {
+	operator := l.r.chance(operatorRepairs)
+	lo, hi := 14*day, 365*day
+	if operator {
+		lo, hi = 60*day, 730*day
+	}
 	switch u := l.r.Float64(); {
 	case u < 0.8:
-		v.Failure = exponential(l.r.logUniform(2*day, 180*day))
+		v.Failure = exponential(l.r.logUniform(lo, hi))
 	case u < 0.9:
-		v.Failure = bernoulli(round(1 / float64(l.r.logUniform(7*day, 365*day))))
+		v.Failure = bernoulli(round(1 / float64(l.r.logUniform(lo, hi))))
 	default:
-		v.Failure = weibull(round(0.8+1.7*l.r.Float64()), l.r.logUniform(30*day, 365*day))
+		v.Failure = weibull(round(0.8+1.7*l.r.Float64()), l.r.logUniform(lo, hi))
 	}
-	if l.r.chance(0.8) {
-		v.Repair = exponentialRepair(l.r.logUniform(2*minute, 4*hour))
-	} else {
-		v.Repair = fixedRepair(l.r.logUniform(5*minute, hour))
+	if operator && l.r.chance(0.8) {
+		v.Repair = exponentialRepair(l.r.logUniform(5*minute, hour))
+	} else if operator {
+		v.Repair = fixedRepair(l.r.logUniform(5*minute, 30*minute))
 	}
 	switch u := l.r.Float64(); {
 	case u < 0.3:
@@ -366,7 +401,7 @@ func (l *layered) placement(v *pb.Vertex, s int) {
 	if l.strategy[g] == pb.Strategy_STRATEGY_REPLICAS {
 		n := l.r.between(2, 5)
 		v.Replicas = uint32(n)
-		if l.r.chance(0.7) {
+		if n > 2 && l.r.chance(0.7) { // a majority; two need only one
 			v.Quorum = uint32(n/2 + 1)
 		}
 		l.demand += n

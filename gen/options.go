@@ -49,7 +49,16 @@ type Options struct {
 	// exponential failure and repair only: no supervisors, VM hosts,
 	// replica sets or gates other than all. Engine benchmarks use it.
 	Plain bool
+	// Partitions is the number of scheduled control-plane partitions of
+	// a layered model, each cutting a zone of supervisors and VM hosts
+	// off from the rest (see the package documentation). Zero means
+	// none; a plain model has no control plane to cut.
+	Partitions int
 }
+
+// maxPartitions bounds Options.Partitions: the partitions are held in
+// memory while the vertices stream.
+const maxPartitions = 10000
 
 // Default values of the optional fields.
 const (
@@ -84,6 +93,12 @@ func (o Options) check() error {
 		return fmt.Errorf("%w: degree %g must be positive", ErrOptions, o.Degree)
 	case !(o.Cycles >= 0) || o.Cycles > 1:
 		return fmt.Errorf("%w: cycles %g out of range 0..1", ErrOptions, o.Cycles)
+	case o.Partitions < 0 || o.Partitions > maxPartitions:
+		return fmt.Errorf("%w: partitions %d out of range 0..%d", ErrOptions,
+			o.Partitions, maxPartitions)
+	case o.Partitions > 0 && o.Plain:
+		return fmt.Errorf("%w: a plain model has no control plane to partition",
+			ErrOptions)
 	}
 	return nil
 }

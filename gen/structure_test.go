@@ -97,8 +97,9 @@ func TestLayeredStructure(t *testing.T) {
 		{"exponential failures", c.failures["Exponential"] > 1000},
 		{"bernoulli failures", c.failures["Bernoulli"] > 50},
 		{"weibull failures", c.failures["Weibull"] > 50},
-		{"exponential repairs", c.repairs["Exponential"] > 1000},
+		{"exponential repairs", c.repairs["Exponential"] > 500},
 		{"fixed repairs", c.repairs["Fixed"] > 50},
+		{"restarts by supervisors", c.repairs["none"] > 2500},
 		{"a database shared by many", c.maxDBUsers >= 20},
 		{"a default control link", g.Model.GetControlPlane().GetDefault() != nil},
 		{"default targets", len(g.Model.GetTargets()) == 0},
@@ -114,7 +115,8 @@ func TestLayeredStructure(t *testing.T) {
 }
 
 // checkTargetsAreFrontends: every vertex below the top tier has a
-// dependent, so the default targets are exactly the frontends.
+// dependent, so the default targets are exactly the frontends, about
+// sqrt(n)/2 of them.
 func checkTargetsAreFrontends(t *testing.T, g *model.Graph) {
 	t.Helper()
 	frontends := 0
@@ -130,6 +132,34 @@ func checkTargetsAreFrontends(t *testing.T, g *model.Graph) {
 	}
 	if len(g.Targets) != frontends {
 		t.Errorf("%d targets, want the %d frontends", len(g.Targets), frontends)
+	}
+	// The smallest models have too few services for their share.
+	want := max(1, int(math.Round(math.Sqrt(float64(g.N()))/2)))
+	if frontends != want && (g.N() >= 100 || frontends < 1 || frontends > want) {
+		t.Errorf("%d vertices: %d frontends, want %d", g.N(), frontends, want)
+	}
+}
+
+// TestFewFrontends holds the number of targets to about sqrt(n)/2 at
+// every size, one tier apart, where every service is a frontend.
+func TestFewFrontends(t *testing.T) {
+	for _, n := range []int{12, 100, 1000, 20000} {
+		g := generate(t, gen.KindLayered, gen.Options{Vertices: n, Seed: 2})
+		checkTargetsAreFrontends(t, g)
+		if n >= 1000 && !acyclic(g) {
+			t.Errorf("%d vertices: the dependencies have a cycle", n)
+		}
+	}
+	g := generate(t, gen.KindLayered, gen.Options{Vertices: 1000, Seed: 2, Tiers: 1})
+	services := 0
+	for v := range int32(g.N()) {
+		if g.Kinds[v] == pb.Kind_KIND_SERVICE && len(g.Outputs(v)) == 0 {
+			services++
+		}
+	}
+	if len(g.Targets) != services || services < 100 {
+		t.Errorf("one tier: %d targets, %d services nothing depends on", len(g.Targets),
+			services)
 	}
 }
 

@@ -82,11 +82,12 @@ func threshold(theta float64) *pb.Gate {
 func dep(id string) *pb.Dependency { return &pb.Dependency{Id: id} }
 
 // lasting gives v the plain failure and repair of the benchmark models:
-// exponential failure after days to months, exponential repair after
-// minutes to hours.
+// exponential failure after two months to a year, exponential repair after
+// five minutes to an hour, so that a vertex is down 1e-5 to 1e-3 of the
+// time and every mean time is far longer than an edge's delay.
 func lasting(r rng, v *pb.Vertex) *pb.Vertex {
-	v.Failure = exponential(r.logUniform(2*day, 180*day))
-	v.Repair = exponentialRepair(r.logUniform(2*minute, 4*hour))
+	v.Failure = exponential(r.logUniform(60*day, 365*day))
+	v.Repair = exponentialRepair(r.logUniform(5*minute, hour))
 	return v
 }
 

@@ -31,6 +31,10 @@ func newGenerator(kind string, opts Options) (generator, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Partitions > 0 && kind != KindLayered {
+		return nil, fmt.Errorf("%w: only a layered model has a control plane to "+
+			"partition", ErrOptions)
+	}
 	switch kind {
 	case KindLayered:
 		return newLayered(o)
@@ -97,8 +101,13 @@ func Write(w io.Writer, kind string, opts Options) error {
 }
 
 // batchSize is how many vertices pass from the generating goroutine to
-// the encoding one at a time.
-const batchSize = 1024
+// the encoding one at a time; batchEdges bounds a batch by its edges
+// too, so that a batch of frontends with hundreds of inputs each does not
+// hold much memory.
+const (
+	batchSize  = 1024
+	batchEdges = 8192
+)
 
 // errStopped tells a generator to stop because the encoding failed.
 var errStopped = errors.New("gen: stopped")
@@ -132,14 +141,18 @@ type pipeline struct {
 	done        chan struct{}
 	failed      atomic.Bool // the encoder has failed; stop generating
 	batch       []*pb.Vertex
+	edges       int // depends and supervises edges in batch
 }
 
 // add is the generator's emit: it queues v and hands over full batches.
 func (p *pipeline) add(v *pb.Vertex) error {
-	if p.batch = append(p.batch, v); len(p.batch) < batchSize {
+	p.batch = append(p.batch, v)
+	p.edges += len(v.GetDependsOn()) + len(v.GetSupervisor().GetSupervises())
+	if len(p.batch) < batchSize && p.edges < batchEdges {
 		return nil
 	}
 	p.full <- p.batch
+	p.edges = 0
 	select {
 	case p.batch = <-p.spare:
 	default:

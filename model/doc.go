@@ -14,6 +14,15 @@
 // is YAML, which covers JSON. [Decode] does the same on bytes without
 // validating, and [Validate] checks a decoded model. Errors are a
 // [Diagnostics], which matches [ErrInvalid]; warnings never stop a model.
+// [Open] loads and compiles in one step, looking every id up once, for
+// the commands that run a model.
+//
+// The binary form of a large model is mostly its vertices. Decode reads
+// them with a decoder of its own that cuts messages and strings from a
+// few large blocks (a million vertices take a few thousand allocations,
+// not twenty million), and hands any input it does not read plainly,
+// unknown fields and bad bytes included, to proto.Unmarshal: the model
+// or the error is always the one proto.Unmarshal gives.
 //
 // # The text form
 //

@@ -119,68 +119,157 @@ func (g *Graph) Quorum(v int32) int {
 }
 
 // Compile builds the index form of a model. The model must have passed
-// Validate: Compile checks only what it needs to stay in bounds.
+// Validate: Compile checks only what it needs to stay in bounds. [Open]
+// does the same for a file without looking every id up a second time.
 func Compile(m *pb.Model) (*Graph, error) {
+	r, err := resolve(m)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	return compileRefs(m, r), nil
+}
+
+// refs are a model's vertex ids resolved to indices: what Compile looks
+// up on its own, and what Validate has already looked up when Open
+// compiles after it.
+type refs struct {
+	index    map[string]int32
+	deps     csrRows // each vertex's upstream vertices, in depends_on order
+	children csrRows // each vertex's children, in supervises order
+	hosts    []int32 // each vertex's VM host (hosted_on), or -1
+	targets  []int32 // the targets the model names, in order
+}
+
+// resolve looks up every id a model refers to. Its errors name the first
+// id that is repeated or unknown, in this order: vertex ids, depends_on,
+// hosted_on, supervises and targets.
+func resolve(m *pb.Model) (*refs, error) {
+	vs := m.GetVertices()
+	r := &refs{index: make(map[string]int32, len(vs))}
+	for i, v := range vs {
+		if _, dup := r.index[v.GetId()]; dup {
+			return nil, fmt.Errorf("duplicate vertex %q", v.GetId())
+		}
+		r.index[v.GetId()] = int32(i)
+	}
+	steps := []func([]*pb.Vertex) error{r.resolveDeps, r.resolveHosts, r.resolveChildren}
+	for _, step := range steps {
+		if err := step(vs); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range m.GetTargets() {
+		t, err := r.lookup(id, func() string { return "targets" })
+		if err != nil {
+			return nil, err
+		}
+		r.targets = append(r.targets, t)
+	}
+	return r, nil
+}
+
+// lookup finds a vertex; what names the field that refers to it, and is
+// called only to report an unknown id.
+func (r *refs) lookup(id string, what func() string) (int32, error) {
+	i, ok := r.index[id]
+	if !ok {
+		return 0, fmt.Errorf("%s names unknown vertex %q", what(), id)
+	}
+	return i, nil
+}
+
+func (r *refs) resolveDeps(vs []*pb.Vertex) error {
+	edges := 0
+	for _, v := range vs {
+		edges += len(v.GetDependsOn())
+	}
+	r.deps.grow(len(vs), edges)
+	for _, v := range vs {
+		r.deps.start()
+		for _, d := range v.GetDependsOn() {
+			from, err := r.lookup(d.GetId(), func() string { return v.GetId() + ".depends_on" })
+			if err != nil {
+				return err
+			}
+			r.deps.add(from)
+		}
+	}
+	r.deps.close()
+	return nil
+}
+
+func (r *refs) resolveHosts(vs []*pb.Vertex) error {
+	r.hosts = make([]int32, len(vs))
+	for i, v := range vs {
+		r.hosts[i] = -1
+		if v.GetHostedOn() == "" {
+			continue
+		}
+		h, err := r.lookup(v.GetHostedOn(), func() string { return v.GetId() + ".hosted_on" })
+		if err != nil {
+			return err
+		}
+		r.hosts[i] = h
+	}
+	return nil
+}
+
+func (r *refs) resolveChildren(vs []*pb.Vertex) error {
+	for _, v := range vs {
+		r.children.start()
+		for _, id := range v.GetSupervisor().GetSupervises() {
+			c, err := r.lookup(id, func() string { return v.GetId() + ".supervises" })
+			if err != nil {
+				return err
+			}
+			r.children.add(c)
+		}
+	}
+	r.children.close()
+	return nil
+}
+
+// compileRefs builds the Graph of a model whose ids are resolved.
+func compileRefs(m *pb.Model, r *refs) *Graph {
 	n := len(m.GetVertices())
 	g := &Graph{
-		Model:     m,
-		TickNanos: m.GetTickNanos(),
-		IDs:       make([]string, n),
-		Index:     make(map[string]int32, n),
-		Vertices:  m.GetVertices(),
-		Kinds:     make([]pb.Kind, n),
-		HostedOn:  make([]int32, n),
+		Model:      m,
+		TickNanos:  m.GetTickNanos(),
+		IDs:        make([]string, n),
+		Index:      r.index,
+		Vertices:   m.GetVertices(),
+		Kinds:      make([]pb.Kind, n),
+		InStart:    r.deps.off,
+		HostedOn:   r.hosts,
+		ChildStart: r.children.off,
+		Children:   r.children.next,
 	}
 	if g.TickNanos == 0 {
 		g.TickNanos = DefaultTickNanos
 	}
 	for i, v := range g.Vertices {
-		if _, dup := g.Index[v.GetId()]; dup {
-			return nil, fmt.Errorf("compile: duplicate vertex %q", v.GetId())
-		}
 		g.IDs[i] = v.GetId()
-		g.Index[v.GetId()] = int32(i)
 		g.Kinds[i] = v.GetKind()
 	}
-	steps := []func() error{
-		g.compileInputs, g.compileOutputs, g.compileGates,
-		g.compileHosts, g.compileSupervision, g.compileTargets,
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, fmt.Errorf("compile: %w", err)
-		}
-	}
-	return g, nil
+	g.compileInputs(r.deps.next)
+	g.compileOutputs()
+	g.compileGates()
+	g.compileSupervisors()
+	g.compileTargets(r.targets)
+	return g
 }
 
-func (g *Graph) lookup(id, what string) (int32, error) {
-	i, ok := g.Index[id]
-	if !ok {
-		return 0, fmt.Errorf("%s names unknown vertex %q", what, id)
-	}
-	return i, nil
-}
-
-func (g *Graph) compileInputs() error {
-	g.InStart = make([]int32, g.N()+1)
-	total := 0
-	for _, v := range g.Vertices {
-		total += len(v.GetDependsOn())
-	}
-	g.In = make([]Edge, 0, total)
+// compileInputs makes the depends edges, in the order of InStart, from
+// the upstream vertex of each.
+func (g *Graph) compileInputs(from []int32) {
+	g.In = make([]Edge, len(from))
 	for i, v := range g.Vertices {
-		g.InStart[i] = int32(len(g.In))
-		for _, d := range v.GetDependsOn() {
-			from, err := g.lookup(d.GetId(), g.IDs[i]+".depends_on")
-			if err != nil {
-				return err
-			}
-			g.In = append(g.In, compileEdge(d, from, int32(i)))
+		at := g.InStart[i]
+		for k, d := range v.GetDependsOn() {
+			e := at + int32(k)
+			g.In[e] = compileEdge(d, from[e], int32(i))
 		}
 	}
-	g.InStart[g.N()] = int32(len(g.In))
-	return nil
 }
 
 func compileEdge(d *pb.Dependency, from, to int32) Edge {
@@ -199,7 +288,7 @@ func compileEdge(d *pb.Dependency, from, to int32) Edge {
 
 // compileOutputs inverts In by counting sort, so each vertex's outputs
 // are listed in the order of their edges in In.
-func (g *Graph) compileOutputs() error {
+func (g *Graph) compileOutputs() {
 	g.OutStart = make([]int32, g.N()+1)
 	for _, e := range g.In {
 		g.OutStart[e.From+1]++
@@ -213,15 +302,13 @@ func (g *Graph) compileOutputs() error {
 		g.Out[next[e.From]] = int32(i)
 		next[e.From]++
 	}
-	return nil
 }
 
-func (g *Graph) compileGates() error {
+func (g *Graph) compileGates() {
 	g.Gates = make([]GateSpec, g.N())
 	for i, v := range g.Vertices {
 		g.Gates[i] = g.compileGate(int32(i), v.GetGate())
 	}
-	return nil
 }
 
 func (g *Graph) compileGate(v int32, gate *pb.Gate) GateSpec {
@@ -243,38 +330,13 @@ func (g *Graph) compileGate(v int32, gate *pb.Gate) GateSpec {
 	}
 }
 
-func (g *Graph) compileHosts() error {
-	for i, v := range g.Vertices {
-		g.HostedOn[i] = -1
-		if v.GetHostedOn() == "" {
-			continue
-		}
-		h, err := g.lookup(v.GetHostedOn(), g.IDs[i]+".hosted_on")
-		if err != nil {
-			return err
-		}
-		g.HostedOn[i] = h
+// compileSupervisors inverts the children lists: the supervisors of each
+// vertex, in the order of the supervisors.
+func (g *Graph) compileSupervisors() {
+	g.SupStart = make([]int32, g.N()+1)
+	for _, c := range g.Children {
+		g.SupStart[c+1]++
 	}
-	return nil
-}
-
-func (g *Graph) compileSupervision() error {
-	g.ChildStart = make([]int32, g.N()+1)
-	counts := make([]int32, g.N()+1)
-	for i, v := range g.Vertices {
-		g.ChildStart[i] = int32(len(g.Children))
-		for _, id := range v.GetSupervisor().GetSupervises() {
-			c, err := g.lookup(id, g.IDs[i]+".supervises")
-			if err != nil {
-				return err
-			}
-			g.Children = append(g.Children, c)
-			counts[c+1]++
-		}
-	}
-	g.ChildStart[g.N()] = int32(len(g.Children))
-
-	g.SupStart = counts
 	for v := 0; v < g.N(); v++ {
 		g.SupStart[v+1] += g.SupStart[v]
 	}
@@ -286,26 +348,18 @@ func (g *Graph) compileSupervision() error {
 			next[c]++
 		}
 	}
-	return nil
 }
 
 // compileTargets takes the model's targets or, when it names none, every
 // service that nothing depends on.
-func (g *Graph) compileTargets() error {
-	for _, id := range g.Model.GetTargets() {
-		t, err := g.lookup(id, "targets")
-		if err != nil {
-			return err
-		}
-		g.Targets = append(g.Targets, t)
-	}
+func (g *Graph) compileTargets(named []int32) {
+	g.Targets = named
 	if len(g.Targets) > 0 {
-		return nil
+		return
 	}
 	for v := int32(0); v < int32(g.N()); v++ {
 		if len(g.Outputs(v)) == 0 && g.Kinds[v] == pb.Kind_KIND_SERVICE {
 			g.Targets = append(g.Targets, v)
 		}
 	}
-	return nil
 }

@@ -132,12 +132,7 @@ func lookupKey(n *yaml.Node, key string, depth int, budget *int) *yaml.Node {
 // Diagnostics listing every problem (matching ErrInvalid) or the error of
 // reading the file. Warnings are returned in both cases.
 func Load(path string) (*pb.Model, Diagnostics, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("model: %w", err)
-	}
-
-	m, src, err := Decode(path, data)
+	m, src, err := readModel(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,6 +142,34 @@ func Load(path string) (*pb.Model, Diagnostics, error) {
 		return nil, warnings, err
 	}
 	return m, warnings, nil
+}
+
+// Open reads, validates and compiles a model file: Load and then Compile,
+// with the same results and errors, for the commands that run a model.
+// It looks every id up once, where Load and Compile each look them all
+// up, which matters for models of a million vertices.
+func Open(path string) (*Graph, Diagnostics, error) {
+	m, src, err := readModel(path)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	v := newValidator(m, src, true)
+	warnings, err := v.check()
+	if err != nil {
+		return nil, warnings, err
+	}
+	return compileRefs(m, v.refs()), warnings, nil
+}
+
+// readModel reads and decodes a file. The bytes are dropped on return, so
+// a large binary file is not held while its model is checked.
+func readModel(path string) (*pb.Model, *Source, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("model: %w", err)
+	}
+	return Decode(path, data)
 }
 
 // Decode turns the bytes of a model file into a Model without validating
@@ -182,7 +205,12 @@ func isBinary(name string, data []byte) bool {
 	return false
 }
 
+// decodeBinary tries the fast path of pbdecode.go first and falls back
+// to proto.Unmarshal, which then decides the model or the error.
 func decodeBinary(name string, data []byte) (*pb.Model, *Source, error) {
+	if m, ok := decodeFast(data); ok {
+		return m, &Source{File: name}, nil
+	}
 	m := &pb.Model{}
 	if err := proto.Unmarshal(data, m); err != nil {
 		return nil, nil, Diagnostics{{File: name,

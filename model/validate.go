@@ -17,7 +17,11 @@ import (
 // hold no tree, for binary input), and then the diagnostics have paths
 // but no lines. The work is linear in the size of the model.
 func Validate(m *pb.Model, src *Source) (warnings Diagnostics, err error) {
-	v := newValidator(m, src)
+	return newValidator(m, src, false).check()
+}
+
+// check runs every check and returns the warnings and the errors.
+func (v *validator) check() (warnings Diagnostics, err error) {
 	v.run()
 	v.errs.sortByPosition()
 	v.warns.sortByPosition()
@@ -29,6 +33,8 @@ func Validate(m *pb.Model, src *Source) (warnings Diagnostics, err error) {
 
 // validator holds what the checks share: the id index, the dependency and
 // supervision graphs built while walking the vertices, and the findings.
+// When it keeps its lookups (for Open), it also records each vertex's VM
+// host and the targets, so that a valid model's ids are resolved once.
 type validator struct {
 	m           *pb.Model
 	src         *Source
@@ -36,12 +42,17 @@ type validator struct {
 	ids         map[string]int32
 	hasVMHost   bool
 	deps, sups  csrRows
+	edges       int     // depends_on entries in the model
+	supervised  int     // supervises entries in the model
+	hosts       []int32 // kept lookups: each vertex's host, or -1
+	targets     []int32 // kept lookups: the targets
+	keep        bool
 	suggestions int // "did you mean" lookups left; each scans every id
 	errs, warns Diagnostics
 }
 
-func newValidator(m *pb.Model, src *Source) *validator {
-	v := &validator{m: m, src: src, suggestions: 20}
+func newValidator(m *pb.Model, src *Source, keep bool) *validator {
+	v := &validator{m: m, src: src, keep: keep, suggestions: 20}
 	if src != nil {
 		v.file = src.File
 	}
@@ -50,6 +61,7 @@ func newValidator(m *pb.Model, src *Source) *validator {
 
 func (v *validator) run() {
 	v.indexIDs()
+	v.sizeRows()
 	v.modelFields()
 	for i, x := range v.m.GetVertices() {
 		v.vertex(i, x)
@@ -98,21 +110,30 @@ func (v *validator) where(path string) string {
 }
 
 // fieldAt names a field lazily, so that the path string is built only when a
-// problem is reported: field rest of vertex i, or the top-level path rest
-// when i is negative.
+// problem is reported: field rest of vertex i, or of element k of its list
+// field list when that is set, or the top-level path rest when i is
+// negative.
 type fieldAt struct {
 	i    int
 	rest string
+	list string
+	k    int
 }
 
 func (a fieldAt) path() string {
-	if a.i < 0 {
+	switch {
+	case a.i < 0:
 		return a.rest
+	case a.list != "":
+		return listPath(a.i, a.list, a.k) + "." + a.rest
 	}
 	return vpath(a.i, a.rest)
 }
 
-func topField(path string) fieldAt { return fieldAt{-1, path} }
+func topField(path string) fieldAt { return fieldAt{i: -1, rest: path} }
+
+// vfield names field rest of vertex i.
+func vfield(i int, rest string) fieldAt { return fieldAt{i: i, rest: rest} }
 
 // listPath names element k of a list field of vertex i.
 func listPath(i int, field string, k int) string {
@@ -148,6 +169,34 @@ func (v *validator) indexIDs() {
 	}
 }
 
+// sizeRows counts the edges, so that the graphs are allocated once.
+func (v *validator) sizeRows() {
+	vs := v.m.GetVertices()
+	for _, x := range vs {
+		v.edges += len(x.GetDependsOn())
+		v.supervised += len(x.GetSupervisor().GetSupervises())
+	}
+	v.deps.grow(len(vs), v.edges)
+	v.sups.grow(len(vs), v.supervised)
+	if v.keep {
+		v.hosts = make([]int32, len(vs))
+		for i := range v.hosts {
+			v.hosts[i] = -1
+		}
+	}
+}
+
+// refs hands the lookups of a valid model over to compileRefs. Every
+// depends_on and supervises entry of a valid model names another vertex
+// of a kind it may, so the graphs hold every edge.
+func (v *validator) refs() *refs {
+	if len(v.deps.next) != v.edges || len(v.sups.next) != v.supervised {
+		panic("model: a valid model has an edge the validator did not resolve")
+	}
+	return &refs{index: v.ids, deps: v.deps, children: v.sups,
+		hosts: v.hosts, targets: v.targets}
+}
+
 // ref resolves a vertex id written at path, reporting it when unknown.
 func (v *validator) ref(path, id string) (int32, bool) {
 	if id == "" {
@@ -168,9 +217,12 @@ func (v *validator) suggestID(id string) string {
 		return ""
 	}
 	v.suggestions--
+	// In file order, not map order, so that a tie always goes the same way.
 	known := make([]string, 0, len(v.ids))
-	for k := range v.ids {
-		known = append(known, k)
+	for _, x := range v.m.GetVertices() {
+		if x.GetId() != "" {
+			known = append(known, x.GetId())
+		}
 	}
 	return suggestName(id, known)
 }
@@ -195,7 +247,9 @@ func (v *validator) modelFields() {
 	}
 	targets := v.m.GetTargets()
 	for k, id := range targets {
-		v.ref("targets["+strconv.Itoa(k)+"]", id)
+		if j, ok := v.ref("targets["+strconv.Itoa(k)+"]", id); ok && v.keep {
+			v.targets = append(v.targets, j)
+		}
 	}
 	eachDuplicate(len(targets), func(k int) string { return targets[k] }, func(k, first int) {
 		v.errorf("targets["+strconv.Itoa(k)+"]", "%q is listed twice", targets[k])
@@ -300,7 +354,7 @@ func (v *validator) dependencies(i int, x *pb.Vertex) {
 			v.deps.add(j)
 		}
 		if dep.Probability != nil || dep.Delay != nil || dep.Weight != nil {
-			v.propagation(listPath(i, "depends_on", k), dep)
+			v.propagation(i, k, dep)
 		}
 	}
 
@@ -310,16 +364,23 @@ func (v *validator) dependencies(i int, x *pb.Vertex) {
 	})
 }
 
-func (v *validator) propagation(path string, dep *pb.Dependency) {
+// propagation checks the propagation model of depends_on[k] of vertex i.
+// A third of a large model's edges have one, so the paths are built only
+// for a problem.
+func (v *validator) propagation(i, k int, dep *pb.Dependency) {
+	at := func(field string) fieldAt {
+		return fieldAt{i: i, list: "depends_on", k: k, rest: field}
+	}
 	if dep.Probability != nil {
-		v.probability(topField(path+".probability"), "probability", dep.GetProbability())
+		v.probability(at("probability"), "probability", dep.GetProbability())
 	}
 	if dep.Delay != nil && dep.GetDelay() < 1 {
-		v.errorf(path+".delay", "the delay must be at least one tick, got %s",
+		v.errorf(at("delay").path(), "the delay must be at least one tick, got %s",
 			v.ticks(dep.GetDelay()))
 	}
 	if w := dep.GetWeight(); dep.Weight != nil && !(w >= 0 && !math.IsInf(w, 1)) {
-		v.errorf(path+".weight", "the weight must be zero or more and finite, got %g", w)
+		v.errorf(at("weight").path(),
+			"the weight must be zero or more and finite, got %g", w)
 	}
 }
 
@@ -334,12 +395,12 @@ func (v *validator) gate(i int, x *pb.Vertex) {
 	n := len(x.GetDependsOn())
 	switch g := x.GetGate().GetKind().(type) {
 	case *pb.Gate_KOfN:
-		v.kOfN(fieldAt{i, "gate.k_of_n"}, g.KOfN, n)
+		v.kOfN(vfield(i, "gate.k_of_n"), g.KOfN, n)
 	case *pb.Gate_Threshold:
-		v.threshold(fieldAt{i, "gate.threshold"}, g.Threshold, inputWeight(x))
+		v.threshold(vfield(i, "gate.threshold"), g.Threshold, inputWeight(x))
 	case *pb.Gate_ThresholdFraction:
 		f := g.ThresholdFraction
-		switch a := (fieldAt{i, "gate.threshold_fraction"}); {
+		switch a := (vfield(i, "gate.threshold_fraction")); {
 		case !(f > 0 && f <= 1):
 			v.errorf(a.path(), "threshold_fraction %g is outside (0, 1]", f)
 		case !(inputWeight(x) > 0):
@@ -392,20 +453,20 @@ func pluralize(n int, word string) string {
 func (v *validator) failure(i int, f *pb.Failure) {
 	switch model := f.GetModel().(type) {
 	case *pb.Failure_Bernoulli:
-		v.probability(fieldAt{i, "failure.bernoulli.p"}, "p", model.Bernoulli.GetP())
+		v.probability(vfield(i, "failure.bernoulli.p"), "p", model.Bernoulli.GetP())
 	case *pb.Failure_Exponential:
-		v.positive(fieldAt{i, "failure.exponential.mttf"}, "mttf", model.Exponential.GetMttf())
+		v.positive(vfield(i, "failure.exponential.mttf"), "mttf", model.Exponential.GetMttf())
 	case *pb.Failure_Weibull:
 		w := model.Weibull
 		if s := w.GetShape(); !(s > 0) || math.IsInf(s, 1) {
 			v.errorf(vpath(i, "failure.weibull.shape"),
 				"the shape must be positive and finite, got %g", s)
 		}
-		v.positive(fieldAt{i, "failure.weibull.scale"}, "the scale", w.GetScale())
+		v.positive(vfield(i, "failure.weibull.scale"), "the scale", w.GetScale())
 	case *pb.Failure_Schedule:
 		v.schedule(i, model.Schedule.GetWindows())
 	case *pb.Failure_Unavailability:
-		v.probability(fieldAt{i, "failure.unavailability"}, "unavailability",
+		v.probability(vfield(i, "failure.unavailability"), "unavailability",
 			model.Unavailability)
 	}
 }
@@ -435,18 +496,19 @@ func (v *validator) positiveOrDefault(a fieldAt, what string, ticks int64) {
 
 func (v *validator) schedule(i int, windows []*pb.Window) {
 	for k, w := range windows {
-		path := vpath(i, "failure.schedule["+strconv.Itoa(k)+"]")
-		v.notNegative(topField(path+".at"), "the start (at)", w.GetAt())
-		v.positive(topField(path+".duration"), "the duration", w.GetDuration())
+		at := fieldAt{i: i, list: "failure.schedule", k: k, rest: "at"}
+		v.notNegative(at, "the start (at)", w.GetAt())
+		at.rest = "duration"
+		v.positive(at, "the duration", w.GetDuration())
 	}
 }
 
 func (v *validator) repair(i int, r *pb.Repair) {
 	switch model := r.GetModel().(type) {
 	case *pb.Repair_Exponential:
-		v.positive(fieldAt{i, "repair.exponential.mttr"}, "mttr", model.Exponential.GetMttr())
+		v.positive(vfield(i, "repair.exponential.mttr"), "mttr", model.Exponential.GetMttr())
 	case *pb.Repair_Fixed:
-		v.positive(fieldAt{i, "repair.fixed.duration"}, "the repair duration",
+		v.positive(vfield(i, "repair.fixed.duration"), "the repair duration",
 			model.Fixed.GetDuration())
 	}
 }
@@ -465,6 +527,8 @@ func (v *validator) host(i int, x *pb.Vertex) {
 		v.ref(vpath(i, "hosted_on"), id)
 	case v.kindOf(j) != pb.Kind_KIND_VMHOST:
 		v.errorf(vpath(i, "hosted_on"), "%q is a %s, not a vmhost", id, kindText(v.kindOf(j)))
+	case v.keep:
+		v.hosts[i] = j
 	}
 }
 
@@ -545,7 +609,7 @@ func (v *validator) supervisor(i int, x *pb.Vertex) {
 	v.children(i, s)
 	v.probe(i, s.GetProbe())
 	v.backoff(i, s.GetBackoff())
-	v.notNegative(fieldAt{i, "period"}, "the period", s.GetPeriod())
+	v.notNegative(vfield(i, "period"), "the period", s.GetPeriod())
 }
 
 // supervisorEnums catches enum values a binary file may hold that the
@@ -609,7 +673,7 @@ func (v *validator) child(i, k int, j int32, replicas bool) {
 
 func (v *validator) probe(i int, p *pb.Probe) {
 	if p != nil {
-		v.positiveOrDefault(fieldAt{i, "probe.interval"}, "the probe interval",
+		v.positiveOrDefault(vfield(i, "probe.interval"), "the probe interval",
 			p.GetInterval())
 	}
 }
@@ -618,9 +682,9 @@ func (v *validator) backoff(i int, b *pb.Backoff) {
 	if b == nil {
 		return
 	}
-	v.notNegative(fieldAt{i, "backoff.initial"}, "the initial back-off", b.GetInitial())
-	v.notNegative(fieldAt{i, "backoff.max"}, "the largest back-off", b.GetMax())
-	v.notNegative(fieldAt{i, "backoff.reset_after"}, "reset_after", b.GetResetAfter())
+	v.notNegative(vfield(i, "backoff.initial"), "the initial back-off", b.GetInitial())
+	v.notNegative(vfield(i, "backoff.max"), "the largest back-off", b.GetMax())
+	v.notNegative(vfield(i, "backoff.reset_after"), "reset_after", b.GetResetAfter())
 
 	if f := b.GetFactor(); f != 0 && !(f >= 1 && !math.IsInf(f, 1)) {
 		v.errorf(vpath(i, "backoff.factor"),
@@ -635,7 +699,7 @@ func (v *validator) backoff(i int, b *pb.Backoff) {
 func (v *validator) vmhost(i int, x *pb.Vertex) {
 	h := x.GetVmhost()
 	if x.GetKind() == pb.Kind_KIND_VMHOST {
-		v.notNegative(fieldAt{i, "boot_time"}, "the boot time", h.GetBootTime())
+		v.notNegative(vfield(i, "boot_time"), "the boot time", h.GetBootTime())
 		return
 	}
 	if h != nil {
@@ -739,6 +803,14 @@ func (v *validator) partition(path string, p *pb.Partition) {
 type csrRows struct {
 	off  []int32
 	next []int32
+}
+
+// grow makes room for rows rows and edges edges.
+func (g *csrRows) grow(rows, edges int) {
+	g.off = slices.Grow(g.off, rows+1)
+	if edges > 0 {
+		g.next = slices.Grow(g.next, edges)
+	}
 }
 
 // start begins the row of the next vertex.
@@ -846,6 +918,7 @@ type tarjan struct {
 	low     []int32
 	onStack []bool
 	stack   []int32
+	calls   []tarjanFrame // the explicit call stack, reused from root to root
 	counter int32
 	comps   [][]int32
 }
@@ -855,7 +928,7 @@ type tarjan struct {
 type tarjanFrame struct{ u, next int32 }
 
 func (t *tarjan) visit(root int32) {
-	calls := []tarjanFrame{t.discover(root)}
+	calls := append(t.calls[:0], t.discover(root))
 	for len(calls) > 0 {
 		top := &calls[len(calls)-1]
 		u := top.u
@@ -883,6 +956,7 @@ func (t *tarjan) visit(root int32) {
 			t.pop(u)
 		}
 	}
+	t.calls = calls
 }
 
 func (t *tarjan) discover(u int32) tarjanFrame {

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"github.com/homeostat/homeostat/describe"
-	"github.com/homeostat/homeostat/model"
 )
 
 func init() {
@@ -39,12 +38,7 @@ Examples:
 }
 
 func runDescribe(path string, asJSON bool, stdout, stderr io.Writer) error {
-	m, warnings, err := model.Load(path)
-	printWarnings(stderr, warnings)
-	if err != nil {
-		return err
-	}
-	g, err := model.Compile(m)
+	g, err := loadGraph(path, stderr)
 	if err != nil {
 		return err
 	}
@@ -55,17 +49,4 @@ func runDescribe(path string, asJSON bool, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)
-}
-
-// maxWarnings is how many warnings describe shows before counting the rest.
-const maxWarnings = 5
-
-func printWarnings(w io.Writer, ds model.Diagnostics) {
-	for i, d := range ds {
-		if i == maxWarnings {
-			fmt.Fprintf(w, "... and %d more warnings\n", len(ds)-maxWarnings)
-			return
-		}
-		fmt.Fprintln(w, d)
-	}
 }

@@ -69,6 +69,8 @@ func (f *genFlags) define(fs *flag.FlagSet) {
 	fs.BoolVar(&f.supervisors, "supervisors", true,
 		"layered: supervisors, VM hosts, replica sets and varied models; "+
 			"false leaves a plain DAG")
+	fs.IntVar(&f.opts.Partitions, "partitions", 0, "layered: scheduled control-plane "+
+		"partitions between groups of supervisors and VM hosts")
 	fs.StringVar(&f.out, "o", "", "output `file` (.pb, .yaml, .yml, .json)")
 }
 

@@ -133,7 +133,7 @@ func (f *runFlags) run(path string, set map[string]bool, stdout, stderr io.Write
 			f.engine)
 	}
 	m, warnings, err := model.Load(path)
-	printRunWarnings(stderr, warnings)
+	printWarnings(stderr, warnings)
 	if err != nil {
 		return err
 	}
@@ -300,16 +300,6 @@ type errWriter struct {
 func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
-}
-
-func printRunWarnings(w io.Writer, ds model.Diagnostics) {
-	for i, d := range ds {
-		if i == 5 {
-			fmt.Fprintf(w, "... and %d more warnings\n", len(ds)-i)
-			return
-		}
-		fmt.Fprintln(w, d)
 	}
 }
 

@@ -56,15 +56,31 @@ func runValidate(fs *flag.FlagSet, stdout, stderr io.Writer) error {
 }
 
 // loadGraph loads, validates and compiles a model for the commands that
-// run on one. Warnings go to stderr; errors come back whole.
+// run on one. At most maxWarnings warnings go to stderr; errors are
+// printed whole and make the exit status 1.
 func loadGraph(path string, stderr io.Writer) (*model.Graph, error) {
-	m, warnings, err := model.Load(path)
-	printDiagnostics(stderr, warnings)
+	g, warnings, err := model.Open(path)
+	printWarnings(stderr, warnings)
 	if err != nil {
 		printError(stderr, err)
 		return nil, exitError{code: 1}
 	}
-	return model.Compile(m)
+	return g, nil
+}
+
+// maxWarnings is how many warnings a command other than validate shows
+// before counting the rest; validate shows them all.
+const maxWarnings = 5
+
+func printWarnings(w io.Writer, ds model.Diagnostics) {
+	for i, d := range ds {
+		if i == maxWarnings {
+			fmt.Fprintf(w, "... and %d more warnings (simctl validate lists them)\n",
+				len(ds)-maxWarnings)
+			return
+		}
+		fmt.Fprintln(w, d)
+	}
 }
 
 func printDiagnostics(w io.Writer, ds model.Diagnostics) {
