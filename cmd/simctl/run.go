@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/homeostat/homeostat/actors/engine"
 	"io"
 	"os"
 	"slices"
@@ -18,16 +19,24 @@ import (
 	"github.com/homeostat/homeostat/sim"
 )
 
-// runEngines are the engines simctl run knows, by --engine name. An
-// engine that is not built yet is listed with a nil constructor so that
-// the flag accepts its name and says so.
+// runEngines are the engines simctl run knows, by --engine name.
 var runEngines = map[string]func(perActor int) (sim.Engine, error){
 	"direct": func(int) (sim.Engine, error) { return sim.Direct{}, nil },
-	"actors": nil,
+	"actors": newActorEngine,
+}
+
+// newActorEngine builds the actor engine for --vertices-per-actor K; 0
+// picks K from the model's size.
+func newActorEngine(perActor int) (sim.Engine, error) {
+	e, err := engine.New(engine.Config{VerticesPerActor: perActor})
+	if err != nil {
+		return nil, fmt.Errorf("%w: --vertices-per-actor %d: %w", errUsage, perActor, err)
+	}
+	return e, nil // a nil *engine.Engine would be a non-nil sim.Engine
 }
 
 // defaultRunEngine is the engine used without --engine.
-var defaultRunEngine = "direct"
+var defaultRunEngine = "actors"
 
 // runFlags are the flags of simctl run.
 type runFlags struct {
@@ -127,10 +136,6 @@ func (f *runFlags) run(path string, set map[string]bool, stdout, stderr io.Write
 	newEngine, ok := runEngines[f.engine]
 	if !ok {
 		return fmt.Errorf("%w: --engine %q: want direct or actors", errUsage, f.engine)
-	}
-	if newEngine == nil {
-		return fmt.Errorf("--engine %s: the actor engine is not built yet; use --engine direct",
-			f.engine)
 	}
 	m, warnings, err := model.Load(path)
 	printWarnings(stderr, warnings)

@@ -98,7 +98,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{[]string{"--inject", "db"}, `--inject "db": want ID@TIME[:DURATION]`},
 		{[]string{"--duration", "-3h"}, "--duration -3h: want a positive duration"},
 		{[]string{"--engine", "warp"}, `--engine "warp"`},
-		{[]string{"--engine", "actors"}, "not built yet"},
+		{[]string{"--vertices-per-actor", "-1"}, "--vertices-per-actor -1"},
 	}
 	for _, tt := range tests {
 		code, out, errs := runCmd(append([]string{"run", path}, tt.args...)...)
@@ -136,5 +136,35 @@ func TestRunWritesOutputs(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+// TestRunEnginesAgree: the actor engine, with one vertex per actor and
+// with its default, prints the direct driver's digest; another seed
+// prints another.
+func TestRunEnginesAgree(t *testing.T) {
+	path := writeRunModel(t)
+	digest := func(args ...string) string {
+		t.Helper()
+		code, out, errs := runCmd(append([]string{"run", path, "--json", "--runs", "2"},
+			args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		var s struct{ Digest string }
+		if err := json.Unmarshal([]byte(out), &s); err != nil || s.Digest == "" {
+			t.Fatalf("%v: no digest in %q: %v", args, out, err)
+		}
+		return s.Digest
+	}
+	want := digest("--engine", "direct")
+	for _, args := range [][]string{{"--engine", "actors"},
+		{"--engine", "actors", "--vertices-per-actor", "1"}} {
+		if got := digest(args...); got != want {
+			t.Errorf("%v: digest %s, want the direct driver's %s", args, got, want)
+		}
+	}
+	if other := digest("--engine", "actors", "--seed", "99"); other == want {
+		t.Errorf("seed 99 gave the same digest %s", want)
 	}
 }

@@ -1,0 +1,125 @@
+package shard
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/homeostat/homeostat/clock"
+	"github.com/homeostat/homeostat/core"
+	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
+)
+
+// Batches, their messages and the scratch space of a tick are pooled
+// rather than kept per actor: with one vertex per actor, a buffer kept by
+// each of a million actors would cost more than the vertex itself.
+var (
+	batchPool   = sync.Pool{New: func() any { return new(pb.Batch) }}
+	inboxPool   = sync.Pool{New: func() any { return new(inbox) }}
+	outgoingSet = sync.Pool{New: func() any { return new(outgoing) }}
+)
+
+// inbox is scratch space for the core messages of one batch.
+type inbox struct{ msgs []core.Message }
+
+// deliver hands the messages of a batch to the core.
+func deliver(p clock.Participant, b *pb.Batch) error {
+	in := inboxPool.Get().(*inbox)
+	msgs := in.msgs[:0]
+	for _, m := range b.Messages {
+		msgs = append(msgs, MessageFromProto(m))
+	}
+	err := p.Deliver(msgs)
+	in.msgs = msgs[:0]
+	inboxPool.Put(in)
+	return err
+}
+
+// release returns a delivered batch to the pool, keeping its messages
+// for reuse.
+func release(b *pb.Batch) {
+	b.Messages = b.Messages[:0]
+	batchPool.Put(b)
+}
+
+// outgoing gathers one tick's messages into one batch per destination.
+type outgoing struct {
+	to      []int32
+	arrival []int64 // earliest arrival in each batch
+	batches []*pb.Batch
+	last    int // index of the batch used last, a likely hit
+}
+
+// batchFor returns the batch for actor to, starting one if needed.
+func (o *outgoing) batchFor(to, sender int32, t int64) int {
+	if o.last < len(o.to) && o.to[o.last] == to {
+		return o.last
+	}
+	for i, x := range o.to {
+		if x == to {
+			o.last = i
+			return i
+		}
+	}
+	b := batchPool.Get().(*pb.Batch)
+	b.Sender, b.Tick = sender, t
+	o.to = append(o.to, to)
+	o.arrival = append(o.arrival, clock.Never)
+	o.batches = append(o.batches, b)
+	o.last = len(o.to) - 1
+	return o.last
+}
+
+func (o *outgoing) reset() {
+	o.to, o.arrival = o.to[:0], o.arrival[:0]
+	clear(o.batches)
+	o.batches = o.batches[:0]
+	o.last = 0
+}
+
+// send groups the core's messages for other actors by destination and
+// sends one batch to each, noting in done whom it sent what.
+func (a *Actor) send(ctx actor.Context, t int64, out []core.Message,
+	done *pb.TickDone) error {
+	o := outgoingSet.Get().(*outgoing)
+	defer func() {
+		o.reset()
+		outgoingSet.Put(o)
+	}()
+	for i := range out {
+		m := &out[i]
+		to := a.net.Owner[m.To]
+		if to == a.id {
+			return fmt.Errorf("%w: actor %d sent itself a message for vertex %d",
+				ErrProtocol, a.id, m.To)
+		}
+		k := o.batchFor(to, a.id, t)
+		appendMessage(o.batches[k], m)
+		o.arrival[k] = min(o.arrival[k], m.At)
+	}
+	done.BatchTo = append(done.BatchTo, o.to...)
+	done.BatchArrival = append(done.BatchArrival, o.arrival...)
+	for i, b := range o.batches {
+		done.EarliestSent = min(done.EarliestSent, o.arrival[i])
+		ctx.Send(a.net.PIDs[o.to[i]], b)
+	}
+	return nil
+}
+
+// appendMessage adds m to b, reusing a message left from the batch's
+// last trip when there is one.
+func appendMessage(b *pb.Batch, m *core.Message) {
+	n := len(b.Messages)
+	if n < cap(b.Messages) {
+		b.Messages = b.Messages[:n+1]
+	} else {
+		b.Messages = append(b.Messages, nil)
+	}
+	vm := b.Messages[n]
+	if vm == nil {
+		vm = new(pb.VertexMessage)
+		b.Messages[n] = vm
+	}
+	MessageToProto(vm, m)
+}

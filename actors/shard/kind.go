@@ -1,0 +1,36 @@
+package shard
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/homeostat/homeostat/model"
+	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
+)
+
+// ErrKind means a shell was given a vertex of another kind.
+var ErrKind = errors.New("shard: vertex of the wrong kind")
+
+// CheckKind makes sure every vertex in vertices is of kind k: each shell
+// hosts the vertices of its own kind only.
+func CheckKind(g *model.Graph, vertices []int32, k pb.Kind) error {
+	for _, v := range vertices {
+		if g.Kinds[v] != k {
+			return fmt.Errorf("%w: %s is a %s, not a %s", ErrKind, g.IDs[v],
+				kindName(g.Kinds[v]), kindName(k))
+		}
+	}
+	return nil
+}
+
+func kindName(k pb.Kind) string {
+	switch k {
+	case pb.Kind_KIND_SERVICE:
+		return "service"
+	case pb.Kind_KIND_SUPERVISOR:
+		return "supervisor"
+	case pb.Kind_KIND_VMHOST:
+		return "VM host"
+	}
+	return k.String()
+}
