@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -171,7 +172,7 @@ func (w *World) baseConfig(v int32) extConfig {
 	for _, win := range g.Vertices[v].GetFailure().GetSchedule().GetWindows() {
 		c.windows = append(c.windows, window{win.GetAt(), win.GetAt() + win.GetDuration()})
 	}
-	slices.SortFunc(c.windows, func(a, b window) int { return compare(a.at, b.at) })
+	slices.SortFunc(c.windows, func(a, b window) int { return cmp.Compare(a.at, b.at) })
 	c.initial = make([]int32, c.want)
 	for i := range c.initial {
 		c.initial[i] = g.HostedOn[v]
@@ -184,16 +185,6 @@ func (w *World) baseConfig(v int32) extConfig {
 func (w *World) fallbackConfig() *extConfig {
 	return &extConfig{want: 1, quorum: 1, selfRepair: true, initial: []int32{-1},
 		sup: -1, host: -1}
-}
-
-func compare(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // config returns the configuration of vertex v, or nil on the fast path.

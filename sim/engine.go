@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -94,7 +95,7 @@ func (c *Collector) Finish(vertices []core.VertexResult, counters core.Counters)
 	c.rec.finish()
 	slices.SortStableFunc(c.events, func(a, b core.Event) int {
 		if a.Tick != b.Tick {
-			return cmp64(a.Tick, b.Tick)
+			return cmp.Compare(a.Tick, b.Tick)
 		}
 		return int(a.Vertex - b.Vertex)
 	})
@@ -116,16 +117,6 @@ func (c *Collector) FinishShards(shards []*core.Shard) *RunResult {
 		counters.Add(&sc)
 	}
 	return c.Finish(vertices, counters)
-}
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Direct is the reference engine: one goroutine runs one shard holding

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -124,7 +125,7 @@ const maxEventLines = 60
 func (r *replay) printEvents(ev []core.Event) {
 	slices.SortStableFunc(ev, func(a, b core.Event) int {
 		if a.Tick != b.Tick {
-			return cmp64(a.Tick, b.Tick)
+			return cmp.Compare(a.Tick, b.Tick)
 		}
 		return int(a.Vertex - b.Vertex)
 	})

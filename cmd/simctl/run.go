@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -270,7 +271,7 @@ func writeRunText(w io.Writer, s *sim.Summary, wall time.Duration, out string) e
 
 	worst := slices.Clone(s.Vertices)
 	slices.SortStableFunc(worst, func(a, b sim.VertexSummary) int {
-		return cmpFloat(a.Availability, b.Availability)
+		return cmp.Compare(a.Availability, b.Availability)
 	})
 	ew.printf("worst vertices:\n")
 	for _, v := range worst[:min(worstShown, len(worst))] {
@@ -284,16 +285,6 @@ func writeRunText(w io.Writer, s *sim.Summary, wall time.Duration, out string) e
 		ew.printf("results written to %s\n", out)
 	}
 	return ew.err
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // errWriter keeps the first write error.
