@@ -9,9 +9,9 @@ import (
 )
 
 // ProtocolVersion is the version of the member protocol this build
-// speaks: the metadata it publishes and the messages of job coordination.
-// Members that publish another version are listed but never take part in
-// a job with this one.
+// speaks: the metadata it publishes and the messages of job coordination
+// (proto/homeostat/v1/job.proto). Members that publish another version
+// are listed but never take part in a job with this one.
 const ProtocolVersion = 1
 
 // DefaultLabel keeps a Homeostat cluster from mixing with other

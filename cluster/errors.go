@@ -29,10 +29,14 @@ var (
 	// ErrClosed reports use of a queue or transport after shutdown.
 	ErrClosed = errors.New("cluster: closed")
 
-	// ErrEngineNotWired is what the placeholder runner returns until the
-	// simulation engine is wired into simnode.
-	ErrEngineNotWired = errors.New(
-		"cluster: the simulation engine is not wired into simnode yet")
+	// ErrJob reports a job that could not run across the cluster: a
+	// member refused its share, broke the tick protocol or failed.
+	ErrJob = errors.New("cluster: job failed")
+
+	// ErrMemberLost reports a member that died, left or was partitioned
+	// away while it took part in a job, or whose remote endpoint was
+	// lost, or that did not finish a tick in time.
+	ErrMemberLost = errors.New("cluster: member lost")
 
 	// ErrInjected reports a stream dial refused by a FaultTransport.
 	ErrInjected = errors.New("cluster: injected network fault")

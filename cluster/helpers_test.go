@@ -8,12 +8,16 @@ import (
 	"time"
 
 	"github.com/hashicorp/memberlist"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/homeostat/homeostat/gen"
+	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
 )
 
 // waitFor polls cond until it holds or timeout passes. Inside a
 // testing/synctest bubble the ticker and the deadline run on the
 // bubble's clock, so the wait costs no real time.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	tick := time.NewTicker(5 * time.Millisecond)
@@ -129,4 +133,20 @@ func memberNames(n int) []string {
 		out = append(out, fmt.Sprintf("m%d", i))
 	}
 	return out
+}
+
+// layeredModel generates a layered model with supervisors, VM hosts and
+// partitions of the control plane, and returns it with its .pb bytes.
+func layeredModel(t testing.TB, n int, partitions int) (*pb.Model, []byte) {
+	t.Helper()
+	m, err := gen.Generate(gen.KindLayered, gen.Options{Vertices: n, Seed: 5,
+		Partitions: partitions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := proto.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, data
 }

@@ -52,15 +52,6 @@ func (f JobRunnerFunc) Run(
 	return f(ctx, job, progress)
 }
 
-// NotWiredRunner refuses every job with [ErrEngineNotWired]; simnode
-// uses it until the simulation engine is wired in.
-type NotWiredRunner struct{}
-
-// Run fails at once.
-func (NotWiredRunner) Run(context.Context, *Job, func(Progress)) ([]byte, error) {
-	return nil, ErrEngineNotWired
-}
-
 // JobState is where a job is in its life.
 type JobState string
 

@@ -26,6 +26,9 @@ type RunOptions struct {
 	Every string `json:"every,omitempty"`
 	// Inject breaks vertices by hand, each ID@TIME[:DURATION].
 	Inject []string `json:"inject,omitempty"`
+	// Record keeps the notable events of each run in the result, for
+	// events.jsonl (`simctl submit --out`).
+	Record bool `json:"record,omitempty"`
 }
 
 // ParseQuery sets the options named in a submit URL's query, one
@@ -60,11 +63,13 @@ func (o *RunOptions) set(key string, vals []string) error {
 		o.Every = last
 	case "inject":
 		o.Inject = append(o.Inject, vals...)
+	case "record":
+		o.Record, err = strconv.ParseBool(last)
 	default:
 		return fmt.Errorf("unknown run option %q", key)
 	}
 	if err != nil {
-		return fmt.Errorf("run option %s=%q: not a number", key, last)
+		return fmt.Errorf("run option %s=%q: not a number or boolean", key, last)
 	}
 	return nil
 }
@@ -84,6 +89,9 @@ func (o RunOptions) Query() url.Values {
 	}
 	for _, in := range o.Inject {
 		q.Add("inject", in)
+	}
+	if o.Record {
+		q.Set("record", "true")
 	}
 	return q
 }

@@ -112,7 +112,6 @@ func TestJobFailures(t *testing.T) {
 		runner  JobRunner
 		wantErr string
 	}{
-		{"not wired", NotWiredRunner{}, ErrEngineNotWired.Error()},
 		{"runner error", JobRunnerFunc(func(context.Context, *Job,
 			func(Progress)) ([]byte, error) {
 			return nil, errors.New("member m2 died at tick 7")
@@ -228,7 +227,7 @@ func TestCloseCancelsEverything(t *testing.T) {
 }
 
 func TestEndedJobsAreForgotten(t *testing.T) {
-	j := newTestJobs(t, NotWiredRunner{}, 0)
+	j := newTestJobs(t, refuse, 0)
 	var ids []string
 	for range 6 {
 		st := submit(t, j)
@@ -247,3 +246,8 @@ func TestEndedJobsAreForgotten(t *testing.T) {
 			len(list), list[0].ID)
 	}
 }
+
+// refuse is a runner that fails every job at once.
+var refuse = JobRunnerFunc(func(context.Context, *Job, func(Progress)) ([]byte, error) {
+	return nil, errors.New("refused")
+})

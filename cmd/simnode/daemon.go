@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
-
 	"github.com/homeostat/homeostat/cluster"
 )
 
@@ -20,7 +18,10 @@ import (
 var version = "devel"
 
 // engine is what the daemon runs jobs with: the runner, and the counters
-// /metrics shows (nil until the engine reports any).
+// /metrics shows. The zero value starts protoactor remote and runs jobs
+// across the cluster with the daemon's cluster.Node; tests put a fake
+// runner in its place, and then no remote starts (see docs/cluster.md
+// on why one process should hold one remote endpoint).
 type engine struct {
 	runner cluster.JobRunner
 	stats  cluster.StatsSource
@@ -34,7 +35,7 @@ type daemon struct {
 
 	members  *cluster.Membership
 	jobs     *cluster.Jobs
-	actors   *actor.ActorSystem
+	node     *cluster.Node
 	apiLn    net.Listener
 	remoteLn net.Listener // holds the remote port until remote starts
 	server   *http.Server
@@ -77,8 +78,13 @@ func (d *daemon) start(eng engine) error {
 	if err := writeState(d.opts.data, d.state()); err != nil {
 		return err
 	}
+	if eng.runner == nil {
+		if err := d.startNode(); err != nil {
+			return err
+		}
+		eng = engine{runner: d.node, stats: d.node}
+	}
 	// Nothing below fails.
-	d.actors = actor.NewActorSystem(actorLogging(d.log))
 	d.jobs = cluster.NewJobs(cluster.QueueConfig{
 		Runner:    loggingRunner{inner: eng.runner, log: d.log},
 		MaxQueued: d.opts.maxQueued,
@@ -135,8 +141,36 @@ func (d *daemon) listen() error {
 	return nil
 }
 
+// startNode starts protoactor remote on the reserved --remote port,
+// advertised at the address the membership publishes, and the node that
+// runs jobs across the cluster.
+func (d *daemon) startNode() error {
+	host, _, _ := splitHostPort(d.opts.remote)
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	port := d.remoteLn.Addr().(*net.TCPAddr).Port
+	if err := d.releaseRemote(); err != nil {
+		return fmt.Errorf("--remote: %w", err)
+	}
+	node, err := cluster.StartNode(cluster.NodeConfig{
+		Name:        d.opts.name,
+		Members:     d.members,
+		Bind:        hostPort(host, port),
+		Advertise:   d.members.Local().Remote,
+		Logger:      d.log,
+		TickTimeout: d.opts.tickTimeout,
+	})
+	if err != nil {
+		return fmt.Errorf("--remote: %w", err)
+	}
+	d.node = node
+	d.log.Info("serving remote", "remote", node.Address())
+	return nil
+}
+
 // releaseRemote frees the reserved remote port for protoactor remote to
-// bind; the engine calls it right before starting remote.
+// bind, right before it starts.
 func (d *daemon) releaseRemote() error {
 	if d.remoteLn == nil {
 		return nil

@@ -34,6 +34,13 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
+// refuse is the fake engine of tests that run no job: it fails each at
+// once.
+var refuse = cluster.JobRunnerFunc(func(context.Context, *cluster.Job,
+	func(cluster.Progress)) ([]byte, error) {
+	return nil, errors.New("refused")
+})
+
 // blockingRunner is the fake engine: a job runs until it is canceled.
 type blockingRunner struct{ started chan string }
 
@@ -83,9 +90,9 @@ func memberNames(t *testing.T, c *cluster.Client) []string {
 }
 
 func TestDaemonsJoinAndLeave(t *testing.T) {
-	a := startTestDaemon(t, testOptions(t, "a"), cluster.NotWiredRunner{})
+	a := startTestDaemon(t, testOptions(t, "a"), refuse)
 	seed := a.members.Local().Gossip
-	b := startTestDaemon(t, testOptions(t, "b", seed), cluster.NotWiredRunner{})
+	b := startTestDaemon(t, testOptions(t, "b", seed), refuse)
 	ca := cluster.NewClient(a.apiAddr(), "")
 	cb := cluster.NewClient(b.apiAddr(), "")
 	waitFor(t, 10*time.Second, "two members", func() bool {
@@ -157,7 +164,7 @@ func TestDaemonWithSecret(t *testing.T) {
 	}
 	o := testOptions(t, "locked")
 	o.secretFile = key
-	d := startTestDaemon(t, o, cluster.NotWiredRunner{})
+	d := startTestDaemon(t, o, refuse)
 	secret, _ := cluster.LoadSecret(key)
 
 	tests := []struct {
@@ -187,7 +194,7 @@ func TestDaemonWithSecret(t *testing.T) {
 }
 
 func TestStateFile(t *testing.T) {
-	d := startTestDaemon(t, testOptions(t, "st"), cluster.NotWiredRunner{})
+	d := startTestDaemon(t, testOptions(t, "st"), refuse)
 	b, err := os.ReadFile(filepath.Join(d.opts.data, stateFile))
 	if err != nil {
 		t.Fatal(err)
@@ -240,11 +247,11 @@ func TestRunPrintToken(t *testing.T) {
 
 func TestStartFailsCleanly(t *testing.T) {
 	busy := testOptions(t, "first")
-	d := startTestDaemon(t, busy, cluster.NotWiredRunner{})
+	d := startTestDaemon(t, busy, refuse)
 	o := testOptions(t, "second")
 	o.api = d.apiAddr() // taken
 	_, err := startDaemon(o, slog.New(slog.DiscardHandler),
-		engine{runner: cluster.NotWiredRunner{}})
+		engine{runner: refuse})
 	if err == nil || !strings.Contains(err.Error(), "--api") {
 		t.Errorf("start on a taken port: %v, want an --api error", err)
 	}

@@ -31,6 +31,7 @@ type options struct {
 	maxQueued     int
 	leaveTimeout  time.Duration
 	stopTimeout   time.Duration
+	tickTimeout   time.Duration
 
 	logFormat string // text or json
 	logLevel  slog.Level
@@ -118,6 +119,9 @@ func defineFlags(fs *flag.FlagSet) (*options, *string, *string) {
 		"how long to wait for the leave message on shutdown")
 	fs.DurationVar(&o.stopTimeout, "stop-timeout", 20*time.Second,
 		"how long shutdown may take in all")
+	fs.DurationVar(&o.tickTimeout, "tick-timeout", cluster.DefaultTickTimeout,
+		"end a job whose tick does not complete within this, naming the "+
+			"members it waits for")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&o.printToken, "print-token", false,

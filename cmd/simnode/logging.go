@@ -5,8 +5,6 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/asynkron/protoactor-go/actor"
-
 	"github.com/homeostat/homeostat/cluster"
 )
 
@@ -20,13 +18,6 @@ func newLogger(w io.Writer, o options) *slog.Logger {
 		h = slog.NewJSONHandler(w, hopts)
 	}
 	return slog.New(h).With("node", o.name)
-}
-
-// actorLogging routes protoactor's logs into log.
-func actorLogging(log *slog.Logger) actor.ConfigOption {
-	return actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
-		return log.With("lib", "protoactor")
-	})
 }
 
 // loggingRunner logs the start and end of every job under the key "job",

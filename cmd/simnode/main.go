@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	log := newLogger(stderr, o)
-	d, err := startDaemon(o, log, engine{runner: cluster.NotWiredRunner{}})
+	d, err := startDaemon(o, log, engine{})
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		return 1

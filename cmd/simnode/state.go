@@ -82,7 +82,9 @@ func (d *daemon) stop(ctx context.Context) error {
 	}
 	errHTTP := d.server.Shutdown(ctx)
 
-	d.actors.Shutdown()
+	if d.node != nil {
+		d.node.Stop()
+	}
 	_ = d.releaseRemote()
 	if d.opts.data != "" {
 		_ = os.Remove(filepath.Join(d.opts.data, stateFile))
