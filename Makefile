@@ -8,7 +8,8 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOBIN_DIR     := $(shell $(GO) env GOPATH)/bin
 PROTOS        := $(wildcard proto/homeostat/v1/*.proto)
 # Packages that run goroutines; tested again under the race detector.
-RACE_PKGS     := ./actors/... ./clock/... ./cluster/... ./sim/...
+# cmd/simnode runs whole jobs across simnode processes.
+RACE_PKGS     := ./actors/... ./clock/... ./cluster/... ./sim/... ./cmd/simnode/...
 FUZZTIME      ?= 10s
 
 .PHONY: all build test test-unit test-race fuzz verify proto deps tools bench \
