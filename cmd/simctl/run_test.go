@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -30,17 +29,11 @@ func writeRunModel(t *testing.T) string {
 	return path
 }
 
-func runCmd(args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	code = runMain(args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 // TestRunJSONContract: --json prints one object with the fields the issue
 // promises, and the same model and seed give the same digest.
 func TestRunJSONContract(t *testing.T) {
 	path := writeRunModel(t)
-	code, out, errs := runCmd("run", path, "--json", "--inject", "db@6h:1h")
+	code, out, errs := execSimctl("run", path, "--json", "--inject", "db@6h:1h")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -71,13 +64,13 @@ func TestRunJSONContract(t *testing.T) {
 	if s["runs"].(float64) != 3 || s["ticks"].(float64) != 86400 {
 		t.Errorf("runs %v ticks %v, want the model's 3 and 86400", s["runs"], s["ticks"])
 	}
-	_, again, _ := runCmd("run", path, "--json", "--inject", "db@6h:1h")
+	_, again, _ := execSimctl("run", path, "--json", "--inject", "db@6h:1h")
 	var s2 map[string]any
 	json.Unmarshal([]byte(again), &s2)
 	if s["digest"] != s2["digest"] {
 		t.Errorf("digests %v and %v for the same model and seed", s["digest"], s2["digest"])
 	}
-	_, other, _ := runCmd("run", path, "--json", "--seed", "5")
+	_, other, _ := execSimctl("run", path, "--json", "--seed", "5")
 	json.Unmarshal([]byte(other), &s2)
 	if s["digest"] == s2["digest"] {
 		t.Errorf("seed 5 gives the digest of seed 4")
@@ -101,7 +94,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{[]string{"--vertices-per-actor", "-1"}, "--vertices-per-actor -1"},
 	}
 	for _, tt := range tests {
-		code, out, errs := runCmd(append([]string{"run", path}, tt.args...)...)
+		code, out, errs := execSimctl(append([]string{"run", path}, tt.args...)...)
 		if code == 0 || !strings.Contains(errs, tt.want) || out != "" {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q; want an error with %q",
 				tt.args, code, errs, out, tt.want)
@@ -114,7 +107,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 func TestRunWritesOutputs(t *testing.T) {
 	path := writeRunModel(t)
 	dir := filepath.Join(t.TempDir(), "out")
-	code, out, errs := runCmd("run", path, "--out", dir, "--every", "1h", "--runs", "2",
+	code, out, errs := execSimctl("run", path, "--out", dir, "--every", "1h", "--runs", "2",
 		"--inject", "app@2h")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -146,7 +139,7 @@ func TestRunEnginesAgree(t *testing.T) {
 	path := writeRunModel(t)
 	digest := func(args ...string) string {
 		t.Helper()
-		code, out, errs := runCmd(append([]string{"run", path, "--json", "--runs", "2"},
+		code, out, errs := execSimctl(append([]string{"run", path, "--json", "--runs", "2"},
 			args...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errs)

@@ -95,7 +95,7 @@ func TestSubmitMatchesRun(t *testing.T) {
 	flags := []string{"--duration", "6h", "--seed", "9", "--runs", "2",
 		"--every", "10m", "--inject", "db@1h:30m"}
 	runOut := filepath.Join(t.TempDir(), "run")
-	code, want, errs := runCmd(append([]string{"run", path, "--json", "--out", runOut},
+	code, want, errs := execSimctl(append([]string{"run", path, "--json", "--out", runOut},
 		flags...)...)
 	if code != 0 {
 		t.Fatalf("run: exit %d: %s", code, errs)
@@ -104,7 +104,7 @@ func TestSubmitMatchesRun(t *testing.T) {
 		t.Run(fmt.Sprintf("%d members", n), func(t *testing.T) {
 			api := testCluster(t, n)
 			out := filepath.Join(t.TempDir(), "submit")
-			code, got, errs := runCmd(append([]string{"submit", path, "--cluster", api,
+			code, got, errs := execSimctl(append([]string{"submit", path, "--cluster", api,
 				"--json", "--out", out}, flags...)...)
 			if code != 0 {
 				t.Fatalf("submit: exit %d: %s", code, errs)
@@ -144,7 +144,7 @@ func sameFiles(t *testing.T, a, b string) {
 func TestSubmitTextAndNoWait(t *testing.T) {
 	path := writeRunModel(t)
 	api := testCluster(t, 1)
-	code, out, errs := runCmd("submit", path, "--cluster", api, "--duration", "2h")
+	code, out, errs := execSimctl("submit", path, "--cluster", api, "--duration", "2h")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -155,7 +155,7 @@ func TestSubmitTextAndNoWait(t *testing.T) {
 		}
 	}
 
-	code, out, errs = runCmd("submit", path, "--cluster", api, "--wait=false")
+	code, out, errs = execSimctl("submit", path, "--cluster", api, "--wait=false")
 	id := strings.TrimSpace(out)
 	if code != 0 || !strings.HasPrefix(id, "m0-") {
 		t.Fatalf("exit %d, printed %q: %s", code, out, errs)
@@ -182,7 +182,7 @@ func TestSubmitRefusals(t *testing.T) {
 		{[]string{"submit", path, "--cluster", "127.0.0.1:1"}, 1, "127.0.0.1:1"},
 	}
 	for _, c := range cases {
-		code, _, errs := runCmd(c.args...)
+		code, _, errs := execSimctl(c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want exit %d mentioning %q", c.args, code, errs,
 				c.code, c.want)
