@@ -97,9 +97,7 @@ Examples:
 			if fs.NArg() != 1 {
 				return fmt.Errorf("%w: want one FILE", errUsage)
 			}
-			set := map[string]bool{}
-			fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-			return f.run(fs.Arg(0), set, stdout, stderr)
+			return f.run(fs.Arg(0), flagsSet(fs), stdout, stderr)
 		},
 	})
 }
@@ -114,6 +112,12 @@ func (f *runFlags) define(fs *flag.FlagSet) {
 		"engine: "+strings.Join(names, " or "))
 	fs.IntVar(&f.perActor, "vertices-per-actor", 0,
 		"vertices hosted by one actor (actors engine; 0 picks from the model's size)")
+	f.defineJob(fs)
+}
+
+// defineJob declares the flags that say what to simulate and where the
+// results go; simctl submit shares them.
+func (f *runFlags) defineJob(fs *flag.FlagSet) {
 	fs.StringVar(&f.duration, "duration", "",
 		"simulated time per run (default: the model's simulation.duration, else 30d)")
 	fs.Uint64Var(&f.seed, "seed", 0, "base seed (default: the model's simulation.seed)")
@@ -366,4 +370,12 @@ func (p *progress) finish() {
 	if p != nil && !p.shown.IsZero() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// flagsSet names the flags given on the command line, so that the model's
+// own settings apply to the others.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	return set
 }

@@ -59,24 +59,14 @@ Examples:
 			if fs.NArg() != 1 {
 				return fmt.Errorf("%w: want one FILE", errUsage)
 			}
-			set := map[string]bool{}
-			fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-			return f.submit(fs.Arg(0), set, stdout, stderr)
+			return f.submit(fs.Arg(0), flagsSet(fs), stdout, stderr)
 		},
 	})
 }
 
 func (f *submitFlags) define(fs *flag.FlagSet) {
 	r, c := &f.run, &f.cluster
-	fs.StringVar(&r.duration, "duration", "",
-		"simulated time per run (default: the model's simulation.duration, else 30d)")
-	fs.Uint64Var(&r.seed, "seed", 0, "base seed (default: the model's simulation.seed)")
-	fs.IntVar(&r.runs, "runs", 0, "replications (default: the model's simulation.runs, else 1)")
-	fs.StringVar(&r.out, "out", "", "directory for the time series, outages, events and summary")
-	fs.StringVar(&r.every, "every", "",
-		"sampling interval of the time series (default: a thousandth of the duration)")
-	fs.BoolVar(&r.asJSON, "json", false, "print the summary as JSON on stdout")
-	fs.Var(&r.inject, "inject", "break a vertex: ID@TIME[:DURATION] (repeatable)")
+	r.defineJob(fs)
 	fs.IntVar(&r.perActor, "vertices-per-actor", 0,
 		"vertices hosted by one shard actor (0: one shard actor per kind on each member)")
 	fs.StringVar(&c.addr, "cluster", defaultClusterAddr(),
