@@ -256,7 +256,7 @@ func (d *driver) memberResult(msg any, results []*pb.MemberResult,
 // collector would from shards in one process.
 func (d *driver) merge(col *sim.Collector,
 	results []*pb.MemberResult) (*sim.RunResult, crossTraffic, error) {
-	vertices := make([]core.VertexResult, d.w.N())
+	vertices := make([]core.VertexResult, d.w.Size())
 	var counters core.Counters
 	var cross crossTraffic
 	seen := 0

@@ -117,7 +117,7 @@ func (n *Node) newDriver(job *Job) (*driver, error) {
 	for v, m := range split {
 		d.owner[v] = uint32(m)
 	}
-	if d.lay, err = newLayout(g, d.owner, len(d.members),
+	if d.lay, err = newLayout(w, d.owner, len(d.members),
 		job.Options.VerticesPerActor); err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func newShare(n *Node, s *pb.JobSetup, w *core.World, d *driver) (*share, error)
 		return nil, fmt.Errorf("%w: member %s is not in the job's members %v", ErrJob,
 			n.cfg.Name, s.Members)
 	}
-	lay, err := newLayout(w.Graph, s.Owner, len(s.Members), int(s.VerticesPerActor))
+	lay, err := newLayout(w, s.Owner, len(s.Members), int(s.VerticesPerActor))
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/homeostat/homeostat/actors/supervisor"
 	"github.com/homeostat/homeostat/actors/vmhost"
 	"github.com/homeostat/homeostat/core"
-	"github.com/homeostat/homeostat/model"
 	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
 )
 
@@ -30,10 +29,11 @@ type layout struct {
 	member []int32   // member of each shard actor
 }
 
-// newLayout lays out the vertices of g, owner giving each one's member,
+// newLayout lays out the vertices of w, owner giving each one's member,
 // with at most perActor vertices per shard actor (0: one shard actor per
 // kind on each member, up to engine.MaxDefaultK vertices).
-func newLayout(g *model.Graph, owner []uint32, members, perActor int) (*layout, error) {
+func newLayout(w *core.World, owner []uint32, members, perActor int) (*layout, error) {
+	g := w.Graph
 	if len(owner) != g.N() {
 		return nil, fmt.Errorf("%w: split of %d vertices for a model of %d",
 			ErrJob, len(owner), g.N())
@@ -41,7 +41,7 @@ func newLayout(g *model.Graph, owner []uint32, members, perActor int) (*layout, 
 	if perActor <= 0 {
 		perActor = engine.MaxDefaultK
 	}
-	keys, count, err := groups(g, owner, members)
+	keys, count, err := groups(w, owner, members)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func newLayout(g *model.Graph, owner []uint32, members, perActor int) (*layout, 
 			l.member = append(l.member, int32(key/len(kinds)))
 		}
 	}
-	shardOf := make([]int32, g.N())
+	shardOf := make([]int32, len(keys))
 	seen := make([]int, len(count))
 	for v, key := range keys {
 		shardOf[v] = int32(base[key] + seen[key]/perActor)
@@ -66,10 +66,12 @@ func newLayout(g *model.Graph, owner []uint32, members, perActor int) (*layout, 
 	return l, nil
 }
 
-// groups puts each vertex in the group of its member and kind, numbered
-// member by member, and counts each group.
-func groups(g *model.Graph, owner []uint32, members int) ([]int, []int, error) {
-	keys := make([]int, g.N())
+// groups puts each vertex actor in the group of its member and kind,
+// numbered member by member, and counts each group. An instance actor is
+// a service on the member of its service or host.
+func groups(w *core.World, owner []uint32, members int) ([]int, []int, error) {
+	g := w.Graph
+	keys := make([]int, w.Size())
 	count := make([]int, members*len(kinds))
 	for v, m := range owner {
 		if int(m) >= members {
@@ -77,7 +79,13 @@ func groups(g *model.Graph, owner []uint32, members int) ([]int, []int, error) {
 				m, members)
 		}
 		keys[v] = int(m)*len(kinds) + kindIndex(g.Kinds[v])
-		count[keys[v]]++
+	}
+	for id := g.N(); id < len(keys); id++ {
+		m := int(owner[w.InstanceOwner(int32(id))])
+		keys[id] = m*len(kinds) + kindIndex(pb.Kind_KIND_SERVICE)
+	}
+	for _, k := range keys {
+		count[k]++
 	}
 	return keys, count, nil
 }

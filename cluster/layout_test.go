@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/homeostat/homeostat/core"
 	"github.com/homeostat/homeostat/gen"
 	"github.com/homeostat/homeostat/model"
 	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
@@ -27,7 +28,7 @@ func TestLayout(t *testing.T) {
 	}
 	cases := []struct{ perActor, minShards int }{{0, 9}, {100, 20}, {1, 2000}}
 	for _, c := range cases {
-		l, err := newLayout(g, owner, 3, c.perActor)
+		l, err := newLayout(mustWorld(t, g), owner, 3, c.perActor)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +65,7 @@ func TestLayoutRefusesBadSplits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, owner := range [][]uint32{{0}, {0, 2}} {
-		if _, err := newLayout(g, owner, 2, 0); !errors.Is(err, ErrJob) {
+		if _, err := newLayout(mustWorld(t, g), owner, 2, 0); !errors.Is(err, ErrJob) {
 			t.Errorf("split %v: %v, want ErrJob", owner, err)
 		}
 	}
@@ -105,4 +106,13 @@ func TestPlan(t *testing.T) {
 			t.Errorf("%+v: got %+v", c.o, o)
 		}
 	}
+}
+
+func mustWorld(t *testing.T, g *model.Graph) *core.World {
+	t.Helper()
+	w, err := core.NewWorld(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }

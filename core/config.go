@@ -41,6 +41,9 @@ type hostConfig struct {
 	fixed      []int32 // vertices placed here by hosted_on
 	fixedCount int32   // their instances
 	initial    []resident
+	fixedTo    []int32 // where host-down and host-up go: fixed vertices or their instances
+	slot0      int32   // id of its first slot
+	slots      int32   // slots that placements can fill
 }
 
 // resident counts the placed instances of a service on a host.

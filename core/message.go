@@ -22,9 +22,26 @@ const (
 	KindHostDown
 	// KindHostUp: the sending VM host is back; fixed instances restart.
 	KindHostUp
-	// KindAddInstance: the sending host accepted a placement; A is the
-	// supervisor that asked, B the boot time in ticks.
+	// KindAddInstance: the sending host accepted a placement and creates
+	// an instance in the receiving slot; A is the service, B the
+	// supervisor that asked. It starts after the host's boot time.
 	KindAddInstance
+
+	// Messages between a replica set and its instance actors: one tick,
+	// never lost, not counted as control messages.
+
+	// KindInstState: an instance tells its service its state; A holds the
+	// state in its low byte and report flags above it, B the supervisor
+	// whose order started it, or -1.
+	KindInstState
+	// KindInstStart: the service (re)starts the instance on the order of
+	// supervisor A (or -1).
+	KindInstStart
+	// KindInstStop: the service stops the instance.
+	KindInstStop
+	// KindInstHold: the service's hold window fails the instance and,
+	// when B is positive, holds it failed for B ticks.
+	KindInstHold
 
 	// Control-plane messages: latency, loss and partitions apply, and
 	// each is counted as sent and, when lost, as lost.
@@ -65,7 +82,8 @@ func (k Kind) Control() bool { return k >= KindProbe && k < numKinds }
 func (k Kind) Commutes() bool { return k == KindDown || k == KindUp }
 
 var kindNames = [...]string{
-	"none", "down", "up", "host-down", "host-up", "add-instance", "probe",
+	"none", "down", "up", "host-down", "host-up", "add-instance", "inst-state",
+	"inst-start", "inst-stop", "inst-hold", "probe",
 	"probe-reply", "restart", "start", "stop", "started", "place", "placed",
 	"rejected", "heartbeat",
 }

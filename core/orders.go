@@ -1,8 +1,14 @@
 package core
 
+import "slices"
+
 // handle applies one ordered (non-depends) message to its receiver.
 func (s *Shard) handle(m *Message) {
 	l := m.To
+	if s.isInst(l) {
+		s.instHandle(m)
+		return
+	}
 	vs := &s.vs[l]
 	if vs.ext < 0 {
 		panic("core: a control message reached a fast-path vertex")
@@ -14,8 +20,8 @@ func (s *Shard) handle(m *Message) {
 		s.hostDown(l, x, m.From, t)
 	case KindHostUp:
 		s.hostUp(l, x, m.From, t)
-	case KindAddInstance:
-		s.addInstance(l, x, m, t)
+	case KindInstState:
+		s.instReport(l, x, m, t)
 	case KindProbe:
 		s.answerProbe(l, x, m)
 	case KindRestart:
@@ -72,16 +78,30 @@ func (s *Shard) restart(l int32, x *extState, by, mode int32, t int64) {
 				s.event(t, s.global(l), EvDuplicateRestart, by)
 			}
 		case in.state == Failed || in.state == Stopped || mode == RestartAll:
-			s.startInst(l, x, i, by, t)
+			s.orderStart(l, x, i, by, t)
 		}
 	}
+}
+
+// orderStart starts instance i on the order of supervisor by: at once
+// for a vertex that is its own instance, by message to a replica set's
+// instance actor. The view marks the instance starting at once, so that
+// a second order in the same tick sees it.
+func (s *Shard) orderStart(l int32, x *extState, i int, by int32, t int64) {
+	if !x.cfg.actors {
+		s.startInst(l, x, i, by, t)
+		return
+	}
+	in := &x.insts[i]
+	in.state, in.by = Starting, by
+	s.hostMsg(l, in.id, KindInstStart, by, 0)
 }
 
 func (s *Shard) startStopped(l int32, x *extState, by int32, t int64) {
 	for i := range x.insts {
 		in := &x.insts[i]
 		if in.state == Stopped && in.flags&iHostDown == 0 {
-			s.startInst(l, x, i, by, t)
+			s.orderStart(l, x, i, by, t)
 		}
 	}
 }
@@ -92,17 +112,23 @@ func (s *Shard) stopAll(l int32, x *extState, t int64) {
 		if in.state == Stopped {
 			continue
 		}
+		if x.cfg.actors {
+			in.state, in.by = Stopped, -1
+			s.hostMsg(l, in.id, KindInstStop, 0, 0)
+			continue
+		}
 		in.due, in.by = Never, -1
 		s.setInst(l, x, i, Stopped, t)
 	}
 }
 
-// hostDown fails the instances on host h: fixed ones wait for the host
-// to return, placed ones are lost.
+// hostDown fails the instance of a vertex that is its own instance on
+// host h, which keeps it until the host returns. (The instances of a
+// replica set hear from their hosts themselves.)
 func (s *Shard) hostDown(l int32, x *extState, h int32, t int64) {
 	for i := range x.insts {
 		in := &x.insts[i]
-		if in.host != h || in.flags&iPlaced != 0 {
+		if in.host != h {
 			continue
 		}
 		in.flags |= iHostDown
@@ -111,16 +137,6 @@ func (s *Shard) hostDown(l int32, x *extState, h int32, t int64) {
 			s.setInst(l, x, i, Failed, t)
 		}
 	}
-	kept := x.insts[:0]
-	for i, in := range x.insts {
-		if in.host == h && in.flags&iPlaced != 0 {
-			s.note(l, t, noteInst, uint64(i)<<8|0xff)
-			s.markDirty(l)
-			continue
-		}
-		kept = append(kept, in)
-	}
-	x.insts = kept
 }
 
 // hostUp restarts the fixed instances that host h took down.
@@ -137,18 +153,46 @@ func (s *Shard) hostUp(l int32, x *extState, h int32, t int64) {
 	}
 }
 
-// addInstance starts an instance a host placed on supervisor m.A's
-// request, after the host's boot time.
-func (s *Shard) addInstance(l int32, x *extState, m *Message, t int64) {
-	x.insts = append(x.insts, inst{host: m.From, by: m.A, state: Stopped,
-		flags: iPlaced, due: Never})
-	i := len(x.insts) - 1
-	in := &x.insts[i]
-	in.due = t + int64(m.B) + s.profile(l).start.Draw(&s.vs[l].rng)
-	s.setInst(l, x, i, Starting, t)
-	s.counters.InstancesAdded++
-	s.event(t, s.global(l), EvInstanceAdded, m.From)
-	if up, starting, _ := x.counts(); up+starting > x.cfg.want {
-		s.counters.OverProvisioned++
+// instReport takes an instance actor's report into the replica set's
+// view: a created instance joins it, a lost one leaves it, and restarts
+// are counted here, on the service.
+func (s *Shard) instReport(l int32, x *extState, m *Message, t int64) {
+	id, st, flags := m.From, Class(m.A&0xff), m.A>>8
+	i := slices.IndexFunc(x.insts, func(in inst) bool { return in.id == id })
+	switch {
+	case flags&rGone != 0:
+		if i >= 0 {
+			x.insts = slices.Delete(x.insts, i, i+1)
+		}
+		s.note(l, t, noteInst, uint64(uint32(id))<<8|0xff)
+		s.markDirty(l)
+		return
+	case i < 0 && flags&rCreated == 0:
+		return // from an instance the view has already let go
+	case i < 0:
+		host := s.w.instCfg(id).host
+		x.insts = append(x.insts, inst{due: Never, id: id, host: host, by: m.B,
+			state: st, flags: iPlaced})
+		i = len(x.insts) - 1
+		s.counters.InstancesAdded++
+		s.event(t, s.global(l), EvInstanceAdded, host)
+		if up, starting, _ := x.counts(); up+starting > x.cfg.want {
+			s.counters.OverProvisioned++
+		}
+		if x.holdEnd > t {
+			s.hostMsg(l, id, KindInstHold, 0, int32(min(x.holdEnd-t, 1<<30)))
+		}
 	}
+	in := &x.insts[i]
+	in.state, in.by = st, m.B
+	in.flags &^= iHostDown
+	if flags&rHostDown != 0 {
+		in.flags |= iHostDown
+	}
+	if flags&rRestart != 0 {
+		x.restarts++
+		s.delta.Restarts++
+	}
+	s.note(l, t, noteInst, uint64(uint32(id))<<8|uint64(st))
+	s.markDirty(l)
 }

@@ -55,3 +55,17 @@ func Strided(n, k int) *Partition {
 
 // Shards is the number of shards.
 func (p *Partition) Shards() int { return len(p.Members) }
+
+// Cover returns p if it covers every vertex actor of w, and otherwise,
+// when p covers just the model's vertices, the same split with each
+// instance actor in the shard of the vertex World.InstanceOwner names.
+func (w *World) Cover(p *Partition) (*Partition, error) {
+	switch len(p.Owner) {
+	case w.Size():
+		return p, nil
+	case w.N():
+		return NewPartition(w.ExtendOwner(p.Owner), p.Shards())
+	}
+	return nil, fmt.Errorf("%w: partition of %d vertices for a model of %d (%d actors)",
+		ErrPartition, len(p.Owner), w.N(), w.Size())
+}

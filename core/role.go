@@ -34,7 +34,7 @@ func (s *Shard) roleHandle(l int32, x *extState, m *Message, t int64) {
 func (s *Shard) roleUp(l int32, x *extState, t int64) {
 	if !s.isSup(x) {
 		h := s.hostOf(x)
-		for _, v := range h.cfg.fixed {
+		for _, v := range h.cfg.fixedTo {
 			s.hostMsg(l, v, KindHostUp, 0, 0)
 		}
 		return

@@ -19,9 +19,12 @@ type extState struct {
 	role     int32 // index into sups or hosts, or -1
 }
 
-// inst is one instance of a vertex.
+// inst is one instance of a vertex: the instance itself for a vertex
+// that is its own instance, or, for a replica set, what its instance
+// actor last reported (due is then Never).
 type inst struct {
 	due   int64
+	id    int32 // the instance actor, or -1
 	host  int32 // VM host, or -1
 	by    int32 // supervisor whose order started it, or -1
 	state Class // Available stands for up
@@ -38,12 +41,16 @@ func (s *Shard) initExt(l int32, cfg *extConfig) {
 	vs := &s.vs[l]
 	x := extState{cfg: cfg, role: -1, windows: slices.Clone(cfg.windows)}
 	pf := s.profile(l)
-	for _, h := range cfg.initial {
-		in := inst{host: h, by: -1, state: Available}
+	for k, h := range cfg.initial {
+		in := inst{id: -1, host: h, by: -1, state: Available}
 		if cfg.placed {
 			in.flags = iPlaced
 		}
-		in.due = pf.fail.Draw(&vs.rng)
+		if cfg.actors {
+			in.id, in.due = cfg.ids[k], Never
+		} else {
+			in.due = pf.fail.Draw(&vs.rng)
+		}
 		x.insts = append(x.insts, in)
 	}
 	vs.ext = int32(len(s.exts))
@@ -210,7 +217,7 @@ func (s *Shard) upInst(l int32, x *extState, i int, t int64) {
 	in.by = -1
 	s.setInst(l, x, i, Available, t)
 	if by >= 0 {
-		s.control(l, by, KindStarted, 0, 0)
+		s.control(l, by, KindStarted, s.global(l), 0)
 	}
 }
 
@@ -232,6 +239,12 @@ func (s *Shard) beginHold(l int32, x *extState, w window, t int64) {
 	if w.end > w.at {
 		x.holdEnd = max(x.holdEnd, w.end)
 	}
+	if x.cfg.actors {
+		for i := range x.insts {
+			s.hostMsg(l, x.insts[i].id, KindInstHold, 0, int32(min(w.end-w.at, 1<<30)))
+		}
+		return
+	}
 	for i := range x.insts {
 		switch st := x.insts[i].state; {
 		case st == Available || st == Starting:
@@ -244,6 +257,9 @@ func (s *Shard) beginHold(l int32, x *extState, w window, t int64) {
 
 func (s *Shard) endHold(l int32, x *extState, t int64) {
 	x.holdEnd = 0
+	if x.cfg.actors {
+		return // each instance ends its own hold
+	}
 	for i := range x.insts {
 		in := &x.insts[i]
 		if in.state == Failed && in.flags&iHostDown == 0 {
@@ -255,6 +271,10 @@ func (s *Shard) endHold(l int32, x *extState, t int64) {
 // Inject schedules an injection on a vertex of this shard. A vertex on
 // the fast path moves to the general path, keeping its state and draws.
 func (s *Shard) Inject(inj Injection) error {
+	if int(inj.Vertex) >= s.w.N() {
+		return fmt.Errorf("%w: vertex %d is an instance, not a vertex of the model",
+			ErrNotOwned, inj.Vertex)
+	}
 	l, err := s.local(inj.Vertex)
 	if err != nil {
 		return err
@@ -283,7 +303,7 @@ func (s *Shard) Inject(inj Injection) error {
 func (s *Shard) promote(l int32) {
 	vs := &s.vs[l]
 	x := extState{cfg: s.w.fallbackConfig(), role: -1,
-		insts: []inst{{due: vs.due, host: -1, by: -1, state: vs.inst}}}
+		insts: []inst{{due: vs.due, id: -1, host: -1, by: -1, state: vs.inst}}}
 	vs.ext = int32(len(s.exts))
 	s.exts = append(s.exts, x)
 }

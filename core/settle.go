@@ -163,8 +163,9 @@ func (s *Shard) Finish(end int64) {
 	}
 }
 
-// Results writes the result of each of the shard's vertices into out,
-// indexed by vertex.
+// Results writes the result of each of the shard's vertex actors into
+// out, indexed by id (out covers World.Size ids); an instance actor's
+// result is its hash and final state.
 func (s *Shard) Results(out []VertexResult) {
 	for l := range s.vs {
 		vs := &s.vs[l]
@@ -174,6 +175,10 @@ func (s *Shard) Results(out []VertexResult) {
 			r.Restarts = s.exts[vs.ext].restarts
 		}
 		out[s.global(int32(l))] = r
+	}
+	for k := range s.ins {
+		in := &s.ins[k]
+		out[s.global(s.nv+int32(k))] = VertexResult{Hash: in.hash, Class: in.state}
 	}
 }
 
@@ -185,6 +190,9 @@ func (s *Shard) Class(v int32) (Class, error) {
 	l, err := s.local(v)
 	if err != nil {
 		return 0, err
+	}
+	if s.isInst(l) {
+		return s.inst(l).state, nil
 	}
 	return s.vs[l].class, nil
 }

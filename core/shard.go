@@ -49,11 +49,13 @@ type Shard struct {
 	id    int32
 	verts []int32 // vertex of each local index; nil when p is nil
 
-	vs      []vstate
-	inBase  []int32 // local input slot of edge e of vertex l: e + inBase[l]
-	outBase []int32 // local output slot of Out position k: k + outBase[l]
-	inDown  []bool  // per local input edge, for weighted gates
-	carried []bool  // per local output edge: the last outage went along it
+	vs      []vstate   // the model's vertices: local indices [0, nv)
+	nv      int32      // how many
+	ins     []instance // instance actors: local indices from nv on
+	inBase  []int32    // local input slot of edge e of vertex l: e + inBase[l]
+	outBase []int32    // local output slot of Out position k: k + outBase[l]
+	inDown  []bool     // per local input edge, for weighted gates
+	carried []bool     // per local output edge: the last outage went along it
 	exts    []extState
 	sups    []supState
 	hosts   []hostState
@@ -104,17 +106,23 @@ const (
 // ignored.
 func NewShard(w *World, p *Partition, id int, run Run) *Shard {
 	s := &Shard{w: w, g: w.Graph, p: p, id: int32(id), record: run.Record}
-	n := w.N()
+	n, nv := w.Size(), w.N()
 	if p != nil {
 		s.verts = p.Members[id]
 		n = len(s.verts)
+		nv, _ = slices.BinarySearch(s.verts, int32(w.N()))
 	}
+	s.nv = int32(nv)
 	s.cal = newCalendar(n)
-	s.vs = make([]vstate, n)
+	s.vs = make([]vstate, nv)
+	s.ins = make([]instance, n-nv)
 	s.allocEdges()
 
-	for l := range int32(n) {
+	for l := range int32(nv) {
 		s.initVertex(l, run.Seed)
+	}
+	for l := int32(nv); l < int32(n); l++ {
+		s.initInstance(l, run.Seed)
 	}
 	for _, inj := range run.Injections {
 		if s.owns(inj.Vertex) {
@@ -197,7 +205,7 @@ func (s *Shard) global(l int32) int32 {
 }
 
 func (s *Shard) owns(v int32) bool {
-	if v < 0 || int(v) >= s.w.N() {
+	if v < 0 || int(v) >= s.w.Size() {
 		return false
 	}
 	return s.p == nil || s.p.Owner[v] == s.id
@@ -221,7 +229,7 @@ func (s *Shard) Vertices() []int32 {
 	if s.verts != nil {
 		return s.verts
 	}
-	all := make([]int32, len(s.vs))
+	all := make([]int32, len(s.vs)+len(s.ins))
 	for i := range all {
 		all[i] = int32(i)
 	}
@@ -359,6 +367,10 @@ func (s *Shard) markDirty(l int32) {
 func (s *Shard) fireTimers(t int64) {
 	for s.cal.timerDue(t) {
 		tm := s.cal.popTimer()
+		if s.isInst(tm.l) {
+			s.instFire(tm.l, t)
+			continue
+		}
 		vs := &s.vs[tm.l]
 		if vs.due != t {
 			continue

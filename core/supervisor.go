@@ -339,8 +339,8 @@ func (s *Shard) supHandle(l int32, x *extState, sp *supState, m *Message, t int6
 	switch m.Kind {
 	case KindProbeReply:
 		s.probeReply(sp, m, t)
-	case KindStarted:
-		if i, ok := sp.cfg.kidIndex[m.From]; ok {
+	case KindStarted: // A names the child: the sender may be one of its instances
+		if i, ok := sp.cfg.kidIndex[m.A]; ok {
 			sp.kids[i].upSince = t
 			sp.finished(int(i))
 		}

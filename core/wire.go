@@ -91,7 +91,7 @@ func CountersFromProto(p *pb.Counters) Counters {
 
 // ResultToProto packs the results of a shard that has finished its run.
 func (s *Shard) ResultToProto() *pb.ShardResult {
-	all := make([]VertexResult, s.w.N())
+	all := make([]VertexResult, s.w.Size())
 	s.Results(all)
 	p := &pb.ShardResult{Counters: CountersToProto(&s.counters)}
 	for _, v := range s.Vertices() {

@@ -26,6 +26,7 @@ type World struct {
 	cfgs     []extConfig
 	sups     []supConfig
 	hosts    []hostConfig
+	inst     []instConfig // instance actors, by id - N
 
 	links   map[uint64]link
 	defLink link
@@ -63,6 +64,8 @@ type extConfig struct {
 	placed       bool    // its instances are lost with their host
 	initial      []int32 // host of each initial instance, -1 for none
 	sup, host    int32   // index into sups or hosts, or -1
+	actors       bool    // a replica set: its instances are actors of their own
+	ids          []int32 // its initial instance actors
 }
 
 // link is a control link's latency and loss.
@@ -161,7 +164,10 @@ func (w *World) compileExt() error {
 		}
 	}
 
-	return w.placeInitial()
+	if err := w.placeInitial(); err != nil {
+		return err
+	}
+	return w.compileInstances()
 }
 
 // baseConfig is the configuration of a vertex before placement.

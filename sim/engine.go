@@ -108,7 +108,7 @@ func (c *Collector) Finish(vertices []core.VertexResult, counters core.Counters)
 // FinishShards closes every shard at the end of the job and builds the
 // result from them.
 func (c *Collector) FinishShards(shards []*core.Shard) *RunResult {
-	vertices := make([]core.VertexResult, c.job.World.N())
+	vertices := make([]core.VertexResult, c.job.World.Size())
 	var counters core.Counters
 	for _, sh := range shards {
 		sh.Finish(c.job.Duration)

@@ -54,7 +54,7 @@ func (r *replay) expect(args []string) error {
 }
 
 func (r *replay) expectState(id, class string) error {
-	v, ok := r.g.Index[id]
+	v, ok := r.actor(id)
 	want, okc := classNames[class]
 	if !ok || !okc {
 		return fmt.Errorf("%w: expect state %s %s: unknown vertex or state", ErrScenario,
@@ -88,4 +88,18 @@ func (r *replay) expectCounter(name, op, n string) error {
 		return expectError{fmt.Sprintf("%s is %d", name, got)}
 	}
 	return nil
+}
+
+// actor finds a vertex actor by name: a vertex of the model by its id,
+// an instance actor by the name World.Name gives it ("db#1", "vm-1/0").
+func (r *replay) actor(name string) (int32, bool) {
+	if v, ok := r.g.Index[name]; ok {
+		return v, true
+	}
+	for id := int32(r.g.N()); int(id) < r.w.Size(); id++ {
+		if r.w.Name(id) == name {
+			return id, true
+		}
+	}
+	return 0, false
 }

@@ -157,6 +157,28 @@ func (r *replay) printStates() error {
 			r.printf("  %s: %s", core.Class(c), strings.Join(ids, " "))
 		}
 	}
+	return r.printInstances()
+}
+
+// printInstances prints the state of every instance actor, a line of at
+// most eight, in id order: what each replica set's view is built from.
+func (r *replay) printInstances() error {
+	var line []string
+	for id := int32(r.g.N()); int(id) < r.w.Size(); id++ {
+		c, err := r.st.Class(id)
+		if err != nil {
+			return err
+		}
+		state := c.String()
+		if c == core.Available {
+			state = "up"
+		}
+		line = append(line, r.w.Name(id)+" "+state)
+		if len(line) == 8 || int(id) == r.w.Size()-1 {
+			r.printf("  instances: %s", strings.Join(line, ", "))
+			line = line[:0]
+		}
+	}
 	return nil
 }
 

@@ -77,7 +77,7 @@ func (s *DirectSession) Events() []core.Event { return s.sh.Events() }
 
 // Digest implements Stepper.
 func (s *DirectSession) Digest() uint64 {
-	vs := make([]core.VertexResult, s.w.N())
+	vs := make([]core.VertexResult, s.w.Size())
 	s.sh.Results(vs)
 	c := s.sh.Counters()
 	return core.Digest(vs, &c)

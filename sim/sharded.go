@@ -27,6 +27,9 @@ func (e Sharded) Run(ctx context.Context, job Job) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p, err = job.World.Cover(p); err != nil {
+		return nil, fmt.Errorf("sim: sharded: %w", err)
+	}
 	shards := make([]*core.Shard, p.Shards())
 	parts := make([]clock.Participant, p.Shards())
 	for i := range shards {

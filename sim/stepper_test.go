@@ -22,7 +22,7 @@ type shardedSession struct {
 
 func newShardedSession(k int) NewStepperFunc {
 	return func(w *core.World, seed uint64) (Stepper, error) {
-		p := core.Strided(w.N(), min(k, w.N()))
+		p := core.Strided(w.Size(), min(k, w.Size()))
 		s := &shardedSession{w: w, p: p}
 		for i := range p.Shards() {
 			s.shards = append(s.shards, core.NewShard(w, p, i,
@@ -85,7 +85,7 @@ func (s *shardedSession) Events() []core.Event {
 }
 
 func (s *shardedSession) Digest() uint64 {
-	vs := make([]core.VertexResult, s.w.N())
+	vs := make([]core.VertexResult, s.w.Size())
 	for _, sh := range s.shards {
 		sh.Results(vs)
 	}

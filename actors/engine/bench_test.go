@@ -68,7 +68,7 @@ func actorBytes(b *testing.B, e *Engine, job sim.Job) (float64, float64) {
 	start := time.Now()
 	perVertex := heapGrowth(job.World.N(), func() func() {
 		k := e.VerticesPerActor(job.World.N())
-		lay, err := newLayout(job.World.Graph, k)
+		lay, err := newLayout(job.World, k)
 		if err != nil {
 			b.Fatal(err)
 		}

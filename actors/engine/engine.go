@@ -104,7 +104,7 @@ func (e *Engine) Run(ctx context.Context, job sim.Job) (*sim.RunResult, error) {
 		return nil, err
 	}
 	k := e.VerticesPerActor(job.World.N())
-	lay, err := newLayout(job.World.Graph, k)
+	lay, err := newLayout(job.World, k)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/homeostat/homeostat/core"
-	"github.com/homeostat/homeostat/model"
 	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
 )
 
@@ -39,21 +38,29 @@ func DefaultVerticesPerActor(n, cores int, parallel bool) int {
 var kindOrder = [...]pb.Kind{pb.Kind_KIND_SERVICE, pb.Kind_KIND_SUPERVISOR,
 	pb.Kind_KIND_VMHOST}
 
-// layout is the split of a model's vertices among shard actors: the
+// layout is the split of a run's vertex actors among shard actors: the
 // vertices of each kind, in model order, in runs of k, each run going to
-// an actor of the matching shell.
+// an actor of the matching shell. Instance actors count as services and
+// follow them, so with k = 1 each is a node actor of its own.
 type layout struct {
 	part  *core.Partition
 	kinds []pb.Kind // kind of each actor's vertices
 }
 
-func newLayout(g *model.Graph, k int) (*layout, error) {
-	owner := make([]int32, g.N())
+func newLayout(w *core.World, k int) (*layout, error) {
+	g := w.Graph
+	owner := make([]int32, w.Size())
+	kindOf := func(v int) pb.Kind {
+		if v < g.N() {
+			return g.Kinds[v]
+		}
+		return pb.Kind_KIND_SERVICE
+	}
 	var kinds []pb.Kind
 	for _, kind := range kindOrder {
 		count := 0
-		for v, vk := range g.Kinds {
-			if vk != kind {
+		for v := range owner {
+			if kindOf(v) != kind {
 				continue
 			}
 			if count%k == 0 {

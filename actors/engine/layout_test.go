@@ -12,7 +12,8 @@ import (
 )
 
 // TestLayout: vertices go in runs of K to actors of their own kind's
-// shell, and K = 1 gives every vertex an actor of its own.
+// shell, instance actors with the services, and K = 1 gives every
+// vertex actor, instances included, a protoactor actor of its own.
 func TestLayout(t *testing.T) {
 	w := decodeWorld(t, everything)
 	g := w.Graph
@@ -20,8 +21,14 @@ func TestLayout(t *testing.T) {
 	for _, k := range g.Kinds {
 		counts[k]++
 	}
+	instances := w.Size() - g.N()
+	if instances < 4 {
+		t.Fatalf("the model has %d instance actors; the test wants replica sets and slots",
+			instances)
+	}
+	counts[pb.Kind_KIND_SERVICE] += instances
 	for _, k := range []int{1, 2, 7, 1 << 20} {
-		lay, err := newLayout(g, k)
+		lay, err := newLayout(w, k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,6 +42,9 @@ func TestLayout(t *testing.T) {
 		for a, members := range lay.part.Members {
 			if len(members) == 0 || len(members) > k {
 				t.Errorf("K=%d: actor %d holds %d vertices", k, a, len(members))
+			}
+			if k == 1 && int(members[0]) >= g.N() && lay.kinds[a] != node.Kind {
+				t.Errorf("K=1: instance %s in a %v actor", w.Name(members[0]), lay.kinds[a])
 			}
 			cfg := shard.Config{ID: int32(a), Graph: g, Vertices: members}
 			if _, _, err := shell(lay.kinds[a], cfg); err != nil {

@@ -2,12 +2,11 @@
 // protoactor actor hosting a shard of service vertex actors.
 //
 // A service's behaviour (failure and repair, its gate over its inputs,
-// the instances of a replica set) is the core's (package core); the
-// shell only hosts it. The instances of a replica set live inside their
-// service's vertex actor, as the core keeps them inside the service's
-// state: a supervisor's placement request goes to a VM host's actor, and
-// the host's answer adds the instance to the service, all by message.
-// docs/actors.md says why instances are not actors of their own.
+// the view a replica set keeps of its instances) is the core's (package
+// core); the shell only hosts it. The instance actors of replica sets
+// count as services and live in node actors too: with one vertex actor
+// per protoactor actor, each instance is a node actor of its own, which
+// its host creates an instance in and its service orders by message.
 package node
 
 import (
