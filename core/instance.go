@@ -331,7 +331,12 @@ func (s *Shard) instHandle(m *Message) {
 			s.instStart(l, in, m.A, 0, rRestart, t)
 		}
 	case KindInstStop:
-		if in.svc == m.From && in.state != Stopped {
+		if in.svc != m.From {
+			break
+		}
+		if m.A == StopRemove && s.w.instCfg(s.global(l)).slot >= 0 {
+			s.instRemove(l, in, t)
+		} else if in.state != Stopped {
 			in.due, in.by = Never, -1
 			s.instSet(l, in, Stopped, 0, t)
 		}
@@ -349,6 +354,18 @@ func (s *Shard) instCreate(l int32, in *instance, svc, by int32, t int64) {
 	in.svc, in.flags, in.hold = svc, 0, 0
 	boot := s.w.hosts[s.w.config(in.host).host].boot
 	s.instStart(l, in, by, boot, rCreated, t)
+}
+
+// instRemove takes the instance out of its slot and gives the slot
+// back to its host.
+func (s *Shard) instRemove(l int32, in *instance, t int64) {
+	id := s.global(l)
+	seq := in.seq
+	in.seq++
+	s.noteInst(in, t, noteInst, 0xfe)
+	s.send(Message{At: t + 1, To: in.host, From: id, Seq: seq, Kind: KindRelease,
+		A: s.w.instCfg(id).slot, B: in.svc})
+	in.svc, in.state, in.due, in.by, in.hold, in.flags = -1, Stopped, Never, -1, 0, 0
 }
 
 // instHold fails the instance and, for a positive span, holds it failed

@@ -37,11 +37,15 @@ const (
 	// KindInstStart: the service (re)starts the instance on the order of
 	// supervisor A (or -1).
 	KindInstStart
-	// KindInstStop: the service stops the instance.
+	// KindInstStop: the service stops the instance; with A = StopRemove
+	// it removes it, emptying its slot.
 	KindInstStop
 	// KindInstHold: the service's hold window fails the instance and,
 	// when B is positive, holds it failed for B ticks.
 	KindInstHold
+	// KindRelease: a removed instance gives its slot A back to its host;
+	// B is its service.
+	KindRelease
 
 	// Control-plane messages: latency, loss and partitions apply, and
 	// each is counted as sent and, when lost, as lost.
@@ -69,6 +73,10 @@ const (
 	KindRejected
 	// KindHeartbeat: a supervisor tells its redundant peers it is alive.
 	KindHeartbeat
+	// KindTrim: a replicas supervisor asks a replica set to remove A of
+	// its placed instances beyond the number it wants (after a split
+	// brain).
+	KindTrim
 
 	numKinds
 )
@@ -83,9 +91,9 @@ func (k Kind) Commutes() bool { return k == KindDown || k == KindUp }
 
 var kindNames = [...]string{
 	"none", "down", "up", "host-down", "host-up", "add-instance", "inst-state",
-	"inst-start", "inst-stop", "inst-hold", "probe",
+	"inst-start", "inst-stop", "inst-hold", "release", "probe",
 	"probe-reply", "restart", "start", "stop", "started", "place", "placed",
-	"rejected", "heartbeat",
+	"rejected", "heartbeat", "trim",
 }
 
 // String names the kind, as the events log and errors show it.
@@ -109,6 +117,9 @@ type Message struct {
 	Kind Kind
 	A, B int32
 }
+
+// StopRemove in field A of KindInstStop removes the instance.
+const StopRemove = 1
 
 // Restart modes (field A of KindRestart).
 const (

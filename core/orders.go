@@ -30,6 +30,8 @@ func (s *Shard) handle(m *Message) {
 		s.startStopped(l, x, m.From, t)
 	case KindStop:
 		s.stopAll(l, x, t)
+	case KindTrim:
+		s.trimInstances(l, x, m.A, t)
 	default:
 		if x.role >= 0 {
 			s.roleHandle(l, x, m, t)
@@ -195,4 +197,29 @@ func (s *Shard) instReport(l int32, x *extState, m *Message, t int64) {
 	}
 	s.note(l, t, noteInst, uint64(uint32(id))<<8|uint64(st))
 	s.markDirty(l)
+}
+
+// trimInstances removes up to n placed instances beyond the number the
+// replica set wants, newest first, starting ones before those up. They
+// leave the view at once; each gives its slot back to its host.
+func (s *Shard) trimInstances(l int32, x *extState, n int32, t int64) {
+	if !x.cfg.actors {
+		return
+	}
+	up, starting, _ := x.counts()
+	n = min(n, up+starting-x.cfg.want)
+	for _, want := range []Class{Starting, Available} {
+		for i := len(x.insts) - 1; i >= 0 && n > 0; i-- {
+			in := x.insts[i]
+			if in.state != want || in.flags&iPlaced == 0 {
+				continue
+			}
+			s.hostMsg(l, in.id, KindInstStop, StopRemove, 0)
+			s.event(t, s.global(l), EvInstanceRemoved, in.host)
+			s.note(l, t, noteInst, uint64(uint32(in.id))<<8|0xfe)
+			x.insts = slices.Delete(x.insts, i, i+1)
+			s.markDirty(l)
+			n--
+		}
+	}
 }

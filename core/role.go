@@ -23,8 +23,11 @@ func (s *Shard) roleHandle(l int32, x *extState, m *Message, t int64) {
 		s.supHandle(l, x, s.supOf(x), m, t)
 		return
 	}
-	if m.Kind == KindPlace && x.insts[0].state == Available {
+	switch {
+	case m.Kind == KindPlace && x.insts[0].state == Available:
 		s.placeRequest(l, s.hostOf(x), m, t)
+	case m.Kind == KindRelease:
+		s.hostOf(x).release(m.A, m.B)
 	}
 }
 

@@ -119,11 +119,12 @@ const (
 	EvFollower                          // a supervisor stopped being the leader
 	EvHostDown                          // a VM host failed
 	EvInjected                          // a fault was injected by hand
+	EvInstanceRemoved                   // a surplus instance on host Other was removed
 )
 
 var eventNames = [...]string{"declared", "restart", "give-up", "placement-failed",
 	"instance-added", "duplicate-restart", "leader", "follower", "host-down",
-	"injected"}
+	"injected", "instance-removed"}
 
 // String names the event as events.jsonl writes it.
 func (k EventKind) String() string {

@@ -339,6 +339,7 @@ func (s *Shard) supHandle(l int32, x *extState, sp *supState, m *Message, t int6
 	switch m.Kind {
 	case KindProbeReply:
 		s.probeReply(sp, m, t)
+		s.trim(l, sp, m)
 	case KindStarted: // A names the child: the sender may be one of its instances
 		if i, ok := sp.cfg.kidIndex[m.A]; ok {
 			sp.kids[i].upSince = t
@@ -354,6 +355,20 @@ func (s *Shard) supHandle(l int32, x *extState, sp *supState, m *Message, t int6
 		}
 	}
 	s.dispatch(l, sp, t)
+}
+
+// trim asks a replica set with more live instances than it wants, as a
+// probe reply says, to remove the surplus: after a split brain both
+// leaders may have placed replacements. Only a leader trims, and only a
+// child it considers healthy.
+func (s *Shard) trim(l int32, sp *supState, m *Message) {
+	i, ok := sp.cfg.kidIndex[m.From]
+	if !ok || !sp.leader || sp.cfg.strategy != pb.Strategy_STRATEGY_REPLICAS {
+		return
+	}
+	if k := &sp.kids[i]; k.state == kidHealthy && k.live > sp.cfg.wants[i] {
+		s.control(l, m.From, KindTrim, k.live-sp.cfg.wants[i], 0)
+	}
 }
 
 // finished frees the crew member restarting child i.

@@ -68,3 +68,13 @@ func (s *Shard) hostFailed(l int32, h *hostState, t int64) {
 	}
 	h.used = h.cfg.fixedCount
 }
+
+// release empties slot j when it still holds an instance of service v:
+// a removed instance gives its slot back (a host failure has emptied it
+// already otherwise).
+func (h *hostState) release(j, v int32) {
+	if j >= 0 && int(j) < len(h.occ) && h.occ[j] == v {
+		h.occ[j] = -1
+		h.used--
+	}
+}
