@@ -76,26 +76,33 @@ type Wake struct {
 // answers with the next Start. Its work per tick grows with the
 // participants woken and the batches sent, not with the participants.
 type Coordinator struct {
-	end      int64
-	tick     int64
-	due      []int64 // each participant's due tick; Never while it runs
-	queue    wakeQueue
-	running  []bool // woken for the tick in progress, not yet reported
-	left     int
-	received []uint64 // batches sent to each participant so far
-	wake     []Wake
-	merged   core.Delta
-	last     core.Delta
+	end    int64
+	tick   int64
+	parts  []participant
+	queue  wakeQueue
+	left   int
+	wake   []Wake
+	merged core.Delta
+	last   core.Delta
+}
+
+// participant is what the coordinator keeps of one participant, in one
+// record: with a participant per vertex, a report touches a record per
+// batch, and one cache line beats one per field.
+type participant struct {
+	due      int64  // the due tick; Never while the participant runs
+	received uint64 // batches sent to it so far
+	farAt    int64  // its newest tick in the wake queue's heap (wakeQueue)
+	running  bool   // woken for the tick in progress, not yet reported
 }
 
 // NewCoordinator coordinates n participants over ticks [0, end). The run
 // opens with a Done for tick -1 from every participant.
 func NewCoordinator(n int, end int64) *Coordinator {
-	c := &Coordinator{end: end, tick: -1, due: make([]int64, n),
-		running: make([]bool, n), left: n, received: make([]uint64, n),
-		merged: core.NoDelta}
-	for p := range c.running {
-		c.running[p], c.due[p] = true, Never
+	c := &Coordinator{end: end, tick: -1, parts: make([]participant, n),
+		left: n, queue: newWakeQueue(), merged: core.NoDelta}
+	for p := range c.parts {
+		c.parts[p] = participant{due: Never, farAt: Never, running: true}
 	}
 	return c
 }
@@ -114,11 +121,11 @@ func (c *Coordinator) Report(d Done) (Start, bool, error) {
 	if err := c.check(d); err != nil {
 		return Start{}, false, err
 	}
-	c.running[d.Participant] = false
+	c.parts[d.Participant].running = false
 	c.left--
 	c.setDue(d.Participant, d.NextDue)
 	for _, b := range d.Sent {
-		c.received[b.To]++
+		c.parts[b.To].received++
 		c.setDue(b.To, b.Arrival)
 	}
 	c.merged.Add(&d.Delta)
@@ -128,19 +135,19 @@ func (c *Coordinator) Report(d Done) (Start, bool, error) {
 
 	// The tick is over: wake the participants due at the earliest tick.
 	c.last, c.merged = c.merged, core.NoDelta
-	c.tick = c.queue.earliest(c.due)
+	c.tick = c.queue.earliest(c.parts)
 	if c.tick >= c.end {
 		c.tick = Never
 		return Start{Tick: Never}, true, nil
 	}
 	c.wake = c.wake[:0]
-	for c.queue.len() > 0 && c.queue.top().at == c.tick {
-		p := c.queue.pop().p
-		if c.due[p] != c.tick || c.running[p] {
+	for _, p := range c.queue.take(c.tick) {
+		pp := &c.parts[p]
+		if pp.due != c.tick || pp.running {
 			continue
 		}
-		c.running[p], c.due[p] = true, Never
-		c.wake = append(c.wake, Wake{Participant: p, Expect: c.received[p]})
+		pp.running, pp.due = true, Never
+		c.wake = append(c.wake, Wake{Participant: p, Expect: pp.received})
 	}
 	c.left = len(c.wake)
 	sortWake(c.wake)
@@ -149,9 +156,9 @@ func (c *Coordinator) Report(d Done) (Start, bool, error) {
 
 // setDue brings participant p's due tick forward to at.
 func (c *Coordinator) setDue(p int, at int64) {
-	if at < c.due[p] {
-		c.due[p] = at
-		c.queue.push(at, p)
+	if at < c.parts[p].due {
+		c.parts[p].due = at
+		c.queue.push(c.parts, at, p)
 	}
 }
 
@@ -160,12 +167,12 @@ func (c *Coordinator) check(d Done) error {
 	switch {
 	case c.tick == Never:
 		return fmt.Errorf("%w: report after the end", ErrProtocol)
-	case p < 0 || p >= len(c.due):
-		return fmt.Errorf("%w: participant %d of %d", ErrProtocol, p, len(c.due))
+	case p < 0 || p >= len(c.parts):
+		return fmt.Errorf("%w: participant %d of %d", ErrProtocol, p, len(c.parts))
 	case d.Tick != c.tick:
 		return fmt.Errorf("%w: participant %d reported tick %d during tick %d",
 			ErrProtocol, p, d.Tick, c.tick)
-	case !c.running[p]:
+	case !c.parts[p].running:
 		return fmt.Errorf("%w: participant %d reported tick %d without running it",
 			ErrProtocol, p, d.Tick)
 	case d.NextDue <= d.Tick:
@@ -173,7 +180,7 @@ func (c *Coordinator) check(d Done) error {
 			ErrProtocol, p, d.NextDue, d.Tick)
 	}
 	for _, b := range d.Sent {
-		if b.To < 0 || b.To >= len(c.due) || b.To == p || b.Arrival <= d.Tick {
+		if b.To < 0 || b.To >= len(c.parts) || b.To == p || b.Arrival <= d.Tick {
 			return fmt.Errorf("%w: participant %d sent a batch to %d arriving at %d "+
 				"in tick %d", ErrProtocol, p, b.To, b.Arrival, d.Tick)
 		}
@@ -183,64 +190,4 @@ func (c *Coordinator) check(d Done) error {
 
 func sortWake(w []Wake) {
 	slices.SortFunc(w, func(a, b Wake) int { return a.Participant - b.Participant })
-}
-
-// wakeQueue is a 4-ary min-heap of (tick, participant); entries whose
-// participant has since changed its due tick are skipped when they come
-// up.
-type wakeQueue struct{ h []wakeAt }
-
-type wakeAt struct {
-	at int64
-	p  int
-}
-
-func (q *wakeQueue) len() int    { return len(q.h) }
-func (q *wakeQueue) top() wakeAt { return q.h[0] }
-
-// earliest drops stale entries and returns the earliest due tick.
-func (q *wakeQueue) earliest(due []int64) int64 {
-	for len(q.h) > 0 && due[q.h[0].p] != q.h[0].at {
-		q.pop()
-	}
-	if len(q.h) == 0 {
-		return Never
-	}
-	return q.h[0].at
-}
-
-func (q *wakeQueue) push(at int64, p int) {
-	q.h = append(q.h, wakeAt{at, p})
-	h := q.h
-	for i := len(h) - 1; i > 0; {
-		parent := (i - 1) / 4
-		if h[parent].at <= h[i].at {
-			break
-		}
-		h[parent], h[i] = h[i], h[parent]
-		i = parent
-	}
-}
-
-func (q *wakeQueue) pop() wakeAt {
-	h := q.h
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	q.h = h[:n]
-	h = q.h
-	for i := 0; ; {
-		small := i
-		for k := 4*i + 1; k <= 4*i+4 && k < n; k++ {
-			if h[k].at < h[small].at {
-				small = k
-			}
-		}
-		if small == i {
-			break
-		}
-		h[i], h[small] = h[small], h[i]
-		i = small
-	}
-	return top
 }

@@ -73,7 +73,7 @@ func actorBytes(b *testing.B, e *Engine, job sim.Job) (float64, float64) {
 			b.Fatal(err)
 		}
 		r := newRun(job, lay, nil)
-		if err := r.spawn(e.cfg.Logger, props(k, e.cfg.Parallel)); err != nil {
+		if err := r.spawn(e.cfg.Logger, newShape(k, e.cfg.Parallel, e.straight)); err != nil {
 			b.Fatal(err)
 		}
 		return r.stop

@@ -21,6 +21,7 @@ import (
 
 	"github.com/homeostat/homeostat/clock"
 	"github.com/homeostat/homeostat/core"
+	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
 	"github.com/homeostat/homeostat/sim"
 )
 
@@ -66,6 +67,10 @@ type Engine struct {
 	// wrap, when set, wraps each shard's core before an actor hosts it;
 	// tests use it to make an actor fail.
 	wrap wrapFunc
+	// straight, when set, has the actors send their batches straight to
+	// each other, as they do across processes, instead of through the
+	// clock; tests use it to run that protocol in one process.
+	straight bool
 }
 
 // wrapFunc wraps a shard's core.
@@ -109,7 +114,7 @@ func (e *Engine) Run(ctx context.Context, job sim.Job) (*sim.RunResult, error) {
 		return nil, err
 	}
 	r := newRun(job, lay, e.wrap)
-	err = r.spawn(e.cfg.Logger, props(k, e.cfg.Parallel))
+	err = r.spawn(e.cfg.Logger, newShape(k, e.cfg.Parallel, e.straight))
 	if err == nil {
 		err = r.loop(ctx)
 	}
@@ -126,14 +131,16 @@ type run struct {
 	lay    *layout
 	shards []*core.Shard
 	system
-	col  *sim.Collector
-	sent []clock.Sent // scratch for the coordinator's form of a report
+	col   *sim.Collector
+	sent  []clock.Sent   // scratch for the coordinator's form of a report
+	post  *postbox       // the batches the clock carries, when it is postman
+	dones []*pb.TickDone // scratch for the reports of a tick
 }
 
 func newRun(job sim.Job, lay *layout, wrap wrapFunc) *run {
 	n := lay.actors()
 	r := &run{job: job, lay: lay, shards: make([]*core.Shard, n),
-		col: sim.NewCollector(job)}
+		col: sim.NewCollector(job), post: newPostbox(n)}
 	cr := core.Run{Seed: job.Seed, Injections: job.Injections, Record: job.Record}
 	r.system.cores = make([]clock.Participant, n)
 	p := lay.part

@@ -60,7 +60,8 @@ func newEngine(t *testing.T, cfg Config) *Engine {
 // vertex per actor, a few, and the default K, inline and in parallel.
 var configs = []Config{
 	{VerticesPerActor: 1}, {VerticesPerActor: 2}, {VerticesPerActor: 7}, {},
-	{VerticesPerActor: 7, Parallel: true}, {Parallel: true},
+	{VerticesPerActor: 1, Parallel: true}, {VerticesPerActor: 7, Parallel: true},
+	{Parallel: true},
 }
 
 // TestSameResultAsDirect: with one vertex per actor, a few, and the
@@ -78,6 +79,28 @@ func TestSameResultAsDirect(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/K=%d,parallel=%v", sc.name, cfg.VerticesPerActor,
 				cfg.Parallel), func(t *testing.T) {
 				got := runAll(t, newEngine(t, cfg), sc.w, opt)
+				for i := range want {
+					sameRun(t, want[i], got[i])
+				}
+			})
+		}
+	}
+}
+
+// TestStraightBatchesSameResult: with the batches sent straight from
+// actor to actor, as across processes, rather than carried by the
+// clock, the engine still gives the direct driver's results.
+func TestStraightBatchesSameResult(t *testing.T) {
+	for _, sc := range scenarios(t) {
+		opt := options(sc.w, sc.duration, 3)
+		want := runAll(t, sim.Direct{}, sc.w, opt)
+		for _, cfg := range []Config{{VerticesPerActor: 1}, {VerticesPerActor: 7},
+			{VerticesPerActor: 1, Parallel: true}, {VerticesPerActor: 7, Parallel: true}} {
+			t.Run(fmt.Sprintf("%s/K=%d,parallel=%v", sc.name, cfg.VerticesPerActor,
+				cfg.Parallel), func(t *testing.T) {
+				e := newEngine(t, cfg)
+				e.straight = true
+				got := runAll(t, e, sc.w, opt)
 				for i := range want {
 					sameRun(t, want[i], got[i])
 				}

@@ -3,7 +3,7 @@ package engine
 import (
 	"fmt"
 	"log/slog"
-	"sync/atomic"
+	"strconv"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -16,58 +16,34 @@ import (
 )
 
 // system is the actor side of a run: the protoactor actor system, the
-// shard actors' PIDs and the channels their reports come back on.
+// shard actors' PIDs and mailboxes and the channels their reports come
+// back on.
 type system struct {
 	sys   *actor.ActorSystem
 	net   *shard.Network
 	rep   *reporter
 	cores []clock.Participant
-}
-
-// reporter takes the shard actors' reports for the clock. Report never
-// blocks: dones has room for one report from every actor, and the clock
-// takes every report of a tick before it starts the next.
-type reporter struct {
-	dones   chan *pb.TickDone
-	failed  chan error    // the first failure; later ones add nothing
-	stopped chan struct{} // closed when the last live actor stops
-	live    atomic.Int64
-}
-
-func newReporter(actors int) *reporter {
-	return &reporter{dones: make(chan *pb.TickDone, actors),
-		failed: make(chan error, 1), stopped: make(chan struct{})}
-}
-
-// Report implements shard.Reporter.
-func (r *reporter) Report(done *pb.TickDone) { r.dones <- done }
-
-// Fail implements shard.Reporter.
-func (r *reporter) Fail(err error) {
-	select {
-	case r.failed <- err:
-	default:
-	}
-}
-
-// Stopped implements shard.Reporter.
-func (r *reporter) Stopped(int32) {
-	if r.live.Add(-1) == 0 {
-		close(r.stopped)
-	}
+	// mailboxes is each shard actor's mailbox, by index, kept as
+	// protoactor creates it. The clock posts its starts there: that is
+	// all a Send to a local actor does in the end (the actor's process
+	// posts to its mailbox), and it spares the two cold objects in
+	// between, the PID and the process, on every message to one of a
+	// million actors.
+	mailboxes []actor.Mailbox
 }
 
 // spawn starts the actor system and one shard actor per shard, each in
 // the shell of its vertices' kind.
-func (r *run) spawn(logger *slog.Logger, opts []actor.PropsOption) error {
+func (r *run) spawn(logger *slog.Logger, sh shape) error {
 	s := &r.system
 	n := len(s.cores)
-	s.rep = newReporter(n)
+	s.rep = newReporter()
 	s.net = &shard.Network{Owner: r.lay.part.Owner, PIDs: make([]*actor.PID, n),
-		Reporter: s.rep}
+		Reporter: s.rep, Postman: sh.postman}
+	s.mailboxes = make([]actor.Mailbox, n)
 	s.sys = actor.NewActorSystem(actor.WithLoggerFactory(
 		func(*actor.ActorSystem) *slog.Logger { return logger }))
-	sp := newSpawner(opts...)
+	sp := newSpawner(sh)
 	for i := range n {
 		cfg := shard.Config{ID: int32(i), Graph: r.job.World.Graph,
 			Vertices: r.lay.part.Members[i], Core: s.cores[i], Net: s.net}
@@ -76,10 +52,17 @@ func (r *run) spawn(logger *slog.Logger, opts []actor.PropsOption) error {
 			return fmt.Errorf("engine: %w", err)
 		}
 		s.rep.live.Add(1)
-		s.net.PIDs[i] = sp.spawn(s.sys.Root, a, prefix)
+		s.net.PIDs[i], s.mailboxes[i], err = sp.spawn(s.sys.Root, a, prefix, i)
+		if err != nil {
+			return fmt.Errorf("engine: spawn actor %d: %w", i, err)
+		}
 	}
 	return nil
 }
+
+// send sends msg to shard actor i as Root.Send would: with no sender and
+// no middleware, that posts it to the actor's mailbox.
+func (s *system) send(i int, msg any) { s.mailboxes[i].PostUserMessage(msg) }
 
 // shell returns the actor of the shell for vertices of kind k, and the
 // prefix of its name.
@@ -102,34 +85,51 @@ func shell(k pb.Kind, cfg shard.Config) (actor.Actor, string, error) {
 // by calling the producer of its Props inside Spawn; a Props per actor
 // would cost some 300 bytes each for as long as the actor lives, which
 // matters with a million one-vertex actors. So the producer hands out
-// the actor set just before the call.
+// the actor set just before the call, and the mailbox producer keeps the
+// mailbox it makes for the caller to take after it.
 type spawner struct {
-	next  actor.Actor
-	props *actor.Props
+	next    actor.Actor
+	mailbox actor.Mailbox
+	props   *actor.Props
+	name    []byte // scratch for the name of the next actor
 }
 
-func newSpawner(opts ...actor.PropsOption) *spawner {
+func newSpawner(sh shape) *spawner {
 	s := &spawner{}
-	s.props = actor.PropsFromProducer(s.produce, opts...)
+	s.props = actor.PropsFromProducer(s.produce,
+		actor.WithMailbox(func() actor.Mailbox {
+			s.mailbox = sh.mailbox()
+			return s.mailbox
+		}),
+		actor.WithDispatcher(sh.dispatcher))
 	return s
 }
 
-// props are the options of every shard actor. Mailboxes: with one
-// vertex per actor the lock-free queue, smallest when idle; with more,
-// the ring buffer, which allocates nothing per message. The dispatcher
-// runs a mailbox either on the goroutine that sent to it or, in
-// parallel, on a goroutine of its own.
-func props(k int, parallel bool) []actor.PropsOption {
-	mailbox := actor.Unbounded()
+// shape is how a run's shard actors are built and how batches travel.
+type shape struct {
+	mailbox    actor.MailboxProducer
+	dispatcher actor.Dispatcher
+	postman    bool // the clock carries the batches: shard.Network.Postman
+}
+
+// newShape gives the shape of a run with k vertices per actor. Mailboxes:
+// with one vertex per actor the engine's own (mailbox), smallest and
+// fewest objects; with more, protoactor's ring buffer, which allocates
+// nothing per message and holds many batches at once if it must. The
+// dispatcher runs a mailbox either on the goroutine that sent to it or,
+// in parallel, on a goroutine of its own. The clock carries the batches
+// unless straight is set.
+func newShape(k int, parallel, straight bool) shape {
+	sh := shape{mailbox: actor.Unbounded(),
+		dispatcher: actor.NewSynchronizedDispatcher(inlineThroughput),
+		postman:    !straight}
 	if k == 1 {
-		mailbox = actor.UnboundedLockfree()
+		sh.mailbox = newMailbox(parallel)
 	}
-	dispatcher := actor.NewSynchronizedDispatcher(inlineThroughput)
 	if parallel {
-		dispatcher = actor.NewDefaultDispatcher(parallelThroughput)
+		sh.dispatcher = actor.NewDefaultDispatcher(parallelThroughput)
 	}
-	return []actor.PropsOption{actor.WithMailbox(mailbox),
-		actor.WithDispatcher(dispatcher)}
+	return sh
 }
 
 // Messages a mailbox handles before it yields its goroutine: inline, a
@@ -151,10 +151,19 @@ func (s *spawner) produce() actor.Actor {
 	return a
 }
 
+// spawn spawns actor a, shard actor i, and returns its PID and mailbox.
+// It is named after its shell and its index, node-42 for instance:
+// unique within the run's actor system, cheaper than protoactor's
+// generated names, and it says which shard a log line is about.
 func (s *spawner) spawn(root *actor.RootContext, a actor.Actor,
-	prefix string) *actor.PID {
+	prefix string, i int) (*actor.PID, actor.Mailbox, error) {
 	s.next = a
-	return root.SpawnPrefix(s.props, prefix)
+	s.name = append(append(s.name[:0], prefix...), '-')
+	s.name = strconv.AppendInt(s.name, int64(i), 10)
+	pid, err := root.SpawnNamed(s.props, string(s.name))
+	mb := s.mailbox
+	s.mailbox = nil
+	return pid, mb, err
 }
 
 // stop stops every shard actor, waits until all have stopped and shuts
@@ -163,9 +172,9 @@ func (s *system) stop() {
 	if s.sys == nil {
 		return
 	}
-	for _, pid := range s.net.PIDs {
-		if pid != nil {
-			s.sys.Root.Stop(pid)
+	for _, mb := range s.mailboxes {
+		if mb != nil {
+			stopActor(mb)
 		}
 	}
 	if s.rep.live.Load() > 0 {
@@ -173,3 +182,11 @@ func (s *system) stop() {
 	}
 	s.sys.Shutdown()
 }
+
+// stopActor stops the actor of mailbox mb as Root.Stop would: that marks
+// the actor's process dead, which only steers later sends through its
+// PID elsewhere, and posts Stop to its mailbox. Posting Stop alone
+// spares a lookup of the process in the actor system's registry, a
+// second or so for a million actors; the actor marks its process dead
+// itself as it leaves the registry.
+func stopActor(mb actor.Mailbox) { mb.PostSystemMessage(&actor.Stop{}) }

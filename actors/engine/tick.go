@@ -25,9 +25,7 @@ func (r *run) loop(ctx context.Context) error {
 		if len(st.Wake) == 0 {
 			return fmt.Errorf("%w: tick %d wakes no actor", ErrProtocol, t)
 		}
-		for _, w := range st.Wake {
-			r.sys.Root.Send(r.net.PIDs[w.Participant], shard.NewStart(t, w.Expect))
-		}
+		r.wake(t, st.Wake)
 		if st, err = r.collect(ctx, c, len(st.Wake)); err != nil {
 			return err
 		}
@@ -45,6 +43,16 @@ func (r *run) loop(ctx context.Context) error {
 		return fmt.Errorf("engine: %w", err)
 	}
 	return nil
+}
+
+// wake sends each woken actor its start of tick t, with the batches the
+// clock carries for it.
+func (r *run) wake(t int64, wake []clock.Wake) {
+	for _, w := range wake {
+		st := shard.NewStart(t, w.Expect)
+		st.Batches = r.post.take(int32(w.Participant), st.Batches)
+		r.send(w.Participant, st)
+	}
 }
 
 // open makes the report that opens the run on behalf of every shard,
@@ -66,38 +74,44 @@ func (r *run) open(c *clock.Coordinator) (clock.Start, error) {
 // Start, which the coordinator gives with the last report.
 func (r *run) collect(ctx context.Context, c *clock.Coordinator,
 	woken int) (clock.Start, error) {
-	for ; woken > 0; woken-- {
-		done, err := r.next(ctx, woken)
+	for woken > 0 {
+		dones, err := r.next(ctx, woken)
 		if err != nil {
 			return clock.Start{}, err
 		}
-		st, ready, err := r.report(c, done)
-		if err != nil || ready {
-			return st, err
+		for i, done := range dones {
+			woken--
+			st, ready, err := r.report(c, done)
+			if err != nil || ready {
+				if woken > 0 || i < len(dones)-1 {
+					err = fmt.Errorf("%w: a tick ended with reports to come", ErrProtocol)
+				}
+				return st, err
+			}
 		}
 	}
 	return clock.Start{}, fmt.Errorf("%w: the woken actors reported but the tick "+
 		"did not end", ErrProtocol)
 }
 
-// next waits for the next report, a failure or the end of ctx. Inline,
-// the woken actors have reported before the clock asks, and taking a
-// report without the full select saves most of the wait's cost; loop
+// next waits for the next reports, a failure or the end of ctx, and
+// returns the reports, which the next call overwrites. Inline, the woken
+// actors have reported before the clock asks and it never waits; loop
 // checks ctx now and then for that case.
-func (r *run) next(ctx context.Context, woken int) (*pb.TickDone, error) {
-	select {
-	case done := <-r.rep.dones:
-		return done, nil
-	default:
-	}
-	select {
-	case done := <-r.rep.dones:
-		return done, nil
-	case err := <-r.rep.failed:
-		return nil, fmt.Errorf("%w: %w", ErrActor, err)
-	case <-ctx.Done():
-		r.drain(woken)
-		return nil, ctx.Err()
+func (r *run) next(ctx context.Context, woken int) ([]*pb.TickDone, error) {
+	for {
+		r.dones = r.rep.take(r.dones[:0])
+		if len(r.dones) > 0 {
+			return r.dones, nil
+		}
+		err := r.rep.wait(ctx)
+		if ctx.Err() != nil {
+			r.drain(woken)
+			return nil, ctx.Err()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrActor, err)
+		}
 	}
 }
 
@@ -117,9 +131,10 @@ func (r *run) report(c *clock.Coordinator, done *pb.TickDone) (clock.Start, bool
 }
 
 // toClock is the coordinator's form of a report. Its list of batches is
-// reused by the next report.
+// reused by the next report. When the clock is the postman, the batches
+// of the report go into the postbox.
 func (r *run) toClock(done *pb.TickDone) (clock.Done, error) {
-	if done.Delta == nil || len(done.BatchTo) != len(done.BatchArrival) {
+	if !r.wellFormed(done) {
 		return clock.Done{}, fmt.Errorf("%w: malformed report of actor %d for tick %d",
 			ErrProtocol, done.Actor, done.Tick)
 	}
@@ -127,18 +142,48 @@ func (r *run) toClock(done *pb.TickDone) (clock.Done, error) {
 	for i, to := range done.BatchTo {
 		r.sent = append(r.sent, clock.Sent{To: int(to), Arrival: done.BatchArrival[i]})
 	}
+	for i, b := range done.Batches {
+		r.post.put(done.BatchTo[i], b)
+	}
 	return clock.Done{Participant: int(done.Actor), Tick: done.Tick,
 		NextDue: done.NextDue, Sent: r.sent, Delta: shard.DeltaFromProto(done.Delta)}, nil
+}
+
+// wellFormed checks what the coordinator does not: a delta, an arrival
+// for every batch, and, when the clock is the postman, the batches
+// themselves for receivers that exist.
+func (r *run) wellFormed(done *pb.TickDone) bool {
+	n := len(done.BatchTo)
+	if done.Delta == nil || len(done.BatchArrival) != n {
+		return false
+	}
+	if !r.net.Postman {
+		return len(done.Batches) == 0
+	}
+	if len(done.Batches) != n {
+		return false
+	}
+	for _, to := range done.BatchTo {
+		if to < 0 || int(to) >= len(r.shards) {
+			return false
+		}
+	}
+	return true
 }
 
 // drain waits for the reports of a tick in progress, so that no actor
 // still sends batches while the actors stop; it gives up on a failure,
 // after which some reports never come.
 func (r *run) drain(woken int) {
-	for ; woken > 0; woken-- {
-		select {
-		case <-r.rep.dones:
-		case <-r.rep.failed:
+	for woken > 0 {
+		dones := r.rep.take(r.dones[:0])
+		for _, done := range dones {
+			shard.ReleaseDone(done)
+		}
+		woken -= len(dones)
+		// Wait only after a take that found nothing: only that one
+		// asks the next report to wake the clock.
+		if len(dones) == 0 && r.rep.wait(context.Background()) != nil {
 			return
 		}
 	}

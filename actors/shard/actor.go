@@ -63,6 +63,15 @@ type Network struct {
 	PIDs []*actor.PID
 	// Reporter takes every actor's reports.
 	Reporter Reporter
+	// Postman makes the clock carry the batches: an actor puts those it
+	// sends into its TickDone instead of sending them to the receivers'
+	// PIDs, and finds those sent to it in its next TickStart. Then
+	// every wake of an actor is one mailbox message rather than one per
+	// batch plus the start, which is most of the cost of one vertex per
+	// actor. It needs the clock and every actor in one process, where
+	// messages pass by pointer; across processes (the cluster) batches
+	// go straight between actors and Postman is false.
+	Postman bool
 }
 
 // Actor is a protoactor actor hosting one shard of vertex actors. The
@@ -135,14 +144,9 @@ func (a *Actor) fail(err error) {
 }
 
 func (a *Actor) receiveBatch(ctx actor.Context, b *pb.Batch) {
-	from := b.Sender
-	err := deliver(a.core, b)
-	release(b)
-	if err != nil {
-		a.fail(fmt.Errorf("actor %d: batch from actor %d: %w", a.id, from, err))
+	if !a.take(b) {
 		return
 	}
-	a.received++
 	if st := a.pending; st != nil && a.received >= st.Expect {
 		a.pending = nil
 		t := st.Tick
@@ -151,16 +155,39 @@ func (a *Actor) receiveBatch(ctx actor.Context, b *pb.Batch) {
 	}
 }
 
+// take hands a batch to the core and counts it. It reports false when
+// the batch broke the actor.
+func (a *Actor) take(b *pb.Batch) bool {
+	from := b.Sender
+	err := deliver(a.core, b)
+	release(b)
+	if err != nil {
+		a.fail(fmt.Errorf("actor %d: batch from actor %d: %w", a.id, from, err))
+		return false
+	}
+	a.received++
+	return true
+}
+
 // start runs a tick at once when every batch the clock counted has
-// arrived, and otherwise when the last of them does. In one process the
-// batches always come first (they were sent before the senders reported
-// the tick that precedes the start); across processes they may not.
+// arrived, and otherwise when the last of them does. The batches the
+// start carries, when the clock is the postman, count first. In one
+// process the batches always come first (they were sent, or handed to
+// the clock, before the senders reported the tick that precedes the
+// start); across processes they may not.
 func (a *Actor) start(ctx actor.Context, st *pb.TickStart) {
 	if a.pending != nil {
 		a.fail(fmt.Errorf("%w: actor %d: start of tick %d while tick %d waits",
 			ErrProtocol, a.id, st.Tick, a.pending.Tick))
 		return
 	}
+	for _, b := range st.Batches {
+		if !a.take(b) {
+			return
+		}
+	}
+	clear(st.Batches) // delivered and back in their pool
+	st.Batches = st.Batches[:0]
 	if a.received < st.Expect {
 		a.pending = st
 		return

@@ -79,7 +79,8 @@ func (o *outgoing) reset() {
 }
 
 // send groups the core's messages for other actors by destination and
-// sends one batch to each, noting in done whom it sent what.
+// sends one batch to each, or hands them all to the clock in done when
+// it is the postman, noting in done whom it sent what.
 func (a *Actor) send(ctx actor.Context, t int64, out []core.Message,
 	done *pb.TickDone) error {
 	o := outgoingSet.Get().(*outgoing)
@@ -100,8 +101,14 @@ func (a *Actor) send(ctx actor.Context, t int64, out []core.Message,
 	}
 	done.BatchTo = append(done.BatchTo, o.to...)
 	done.BatchArrival = append(done.BatchArrival, o.arrival...)
+	for _, at := range o.arrival {
+		done.EarliestSent = min(done.EarliestSent, at)
+	}
+	if a.net.Postman {
+		done.Batches = append(done.Batches, o.batches...)
+		return nil
+	}
 	for i, b := range o.batches {
-		done.EarliestSent = min(done.EarliestSent, o.arrival[i])
 		ctx.Send(a.net.PIDs[o.to[i]], b)
 	}
 	return nil

@@ -27,7 +27,8 @@ func NewStart(t int64, expect uint64) *pb.TickStart {
 	return st
 }
 
-// ReleaseStart gives a TickStart back to the pool once it has been read.
+// ReleaseStart gives a TickStart back to the pool once it has been read
+// and its batches delivered.
 func ReleaseStart(st *pb.TickStart) { startPool.Put(st) }
 
 // NewDone returns a TickDone from the pool for the report of tick t with
@@ -44,5 +45,11 @@ func NewDone(id int32, t int64, d *core.Delta) *pb.TickDone {
 	return done
 }
 
-// ReleaseDone gives a TickDone back to the pool once it has been read.
-func ReleaseDone(done *pb.TickDone) { donePool.Put(done) }
+// ReleaseDone gives a TickDone back to the pool once it has been read,
+// keeping the room for its batches but not the batches: the clock has
+// taken them.
+func ReleaseDone(done *pb.TickDone) {
+	clear(done.Batches)
+	done.Batches = done.Batches[:0]
+	donePool.Put(done)
+}

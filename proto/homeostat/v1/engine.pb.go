@@ -202,8 +202,13 @@ type TickStart struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Tick  int64                  `protobuf:"varint,1,opt,name=tick,proto3" json:"tick,omitempty"`
 	// expect is the number of batches the actor must have received since
-	// the run began before it runs the tick.
-	Expect        uint64 `protobuf:"varint,2,opt,name=expect,proto3" json:"expect,omitempty"`
+	// the run began before it runs the tick, those in batches included.
+	Expect uint64 `protobuf:"varint,2,opt,name=expect,proto3" json:"expect,omitempty"`
+	// batches are the batches the clock carries to the actor when it acts
+	// as postman (one process): every batch sent to the actor since its
+	// last start, delivered before the tick runs. Empty when batches go
+	// straight between actors (across processes).
+	Batches       []*Batch `protobuf:"bytes,3,rep,name=batches,proto3" json:"batches,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -252,6 +257,13 @@ func (x *TickStart) GetExpect() uint64 {
 	return 0
 }
 
+func (x *TickStart) GetBatches() []*Batch {
+	if x != nil {
+		return x.Batches
+	}
+	return nil
+}
+
 // TickDone is a shard actor's report to the clock that it has run a
 // tick.
 type TickDone struct {
@@ -271,7 +283,11 @@ type TickDone struct {
 	BatchTo      []int32 `protobuf:"varint,5,rep,packed,name=batch_to,json=batchTo,proto3" json:"batch_to,omitempty"`
 	BatchArrival []int64 `protobuf:"varint,6,rep,packed,name=batch_arrival,json=batchArrival,proto3" json:"batch_arrival,omitempty"`
 	// delta is what the tick changed in the run's totals.
-	Delta         *TickDelta `protobuf:"bytes,7,opt,name=delta,proto3" json:"delta,omitempty"`
+	Delta *TickDelta `protobuf:"bytes,7,opt,name=delta,proto3" json:"delta,omitempty"`
+	// batches are the batches themselves, batches[i] for batch_to[i], when
+	// the clock acts as postman (one process); empty when the actor sent
+	// them straight to their receivers.
+	Batches       []*Batch `protobuf:"bytes,8,rep,name=batches,proto3" json:"batches,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -351,6 +367,13 @@ func (x *TickDone) GetBatchArrival() []int64 {
 func (x *TickDone) GetDelta() *TickDelta {
 	if x != nil {
 		return x.Delta
+	}
+	return nil
+}
+
+func (x *TickDone) GetBatches() []*Batch {
+	if x != nil {
+		return x.Batches
 	}
 	return nil
 }
@@ -479,10 +502,11 @@ const file_proto_homeostat_v1_engine_proto_rawDesc = "" +
 	"\x05Batch\x12\x16\n" +
 	"\x06sender\x18\x01 \x01(\x05R\x06sender\x12\x12\n" +
 	"\x04tick\x18\x02 \x01(\x03R\x04tick\x127\n" +
-	"\bmessages\x18\x03 \x03(\v2\x1b.homeostat.v1.VertexMessageR\bmessages\"7\n" +
+	"\bmessages\x18\x03 \x03(\v2\x1b.homeostat.v1.VertexMessageR\bmessages\"f\n" +
 	"\tTickStart\x12\x12\n" +
 	"\x04tick\x18\x01 \x01(\x03R\x04tick\x12\x16\n" +
-	"\x06expect\x18\x02 \x01(\x04R\x06expect\"\xe3\x01\n" +
+	"\x06expect\x18\x02 \x01(\x04R\x06expect\x12-\n" +
+	"\abatches\x18\x03 \x03(\v2\x13.homeostat.v1.BatchR\abatches\"\x92\x02\n" +
 	"\bTickDone\x12\x14\n" +
 	"\x05actor\x18\x01 \x01(\x05R\x05actor\x12\x12\n" +
 	"\x04tick\x18\x02 \x01(\x03R\x04tick\x12\x19\n" +
@@ -490,7 +514,8 @@ const file_proto_homeostat_v1_engine_proto_rawDesc = "" +
 	"\rearliest_sent\x18\x04 \x01(\x03R\fearliestSent\x12\x19\n" +
 	"\bbatch_to\x18\x05 \x03(\x05R\abatchTo\x12#\n" +
 	"\rbatch_arrival\x18\x06 \x03(\x03R\fbatchArrival\x12-\n" +
-	"\x05delta\x18\a \x01(\v2\x17.homeostat.v1.TickDeltaR\x05delta\"\xe4\x01\n" +
+	"\x05delta\x18\a \x01(\v2\x17.homeostat.v1.TickDeltaR\x05delta\x12-\n" +
+	"\abatches\x18\b \x03(\v2\x13.homeostat.v1.BatchR\abatches\"\xe4\x01\n" +
 	"\tTickDelta\x12\x18\n" +
 	"\aclasses\x18\x01 \x03(\x05R\aclasses\x12!\n" +
 	"\ftargets_down\x18\x02 \x01(\x05R\vtargetsDown\x12\x1f\n" +
@@ -525,12 +550,14 @@ var file_proto_homeostat_v1_engine_proto_goTypes = []any{
 }
 var file_proto_homeostat_v1_engine_proto_depIdxs = []int32{
 	0, // 0: homeostat.v1.Batch.messages:type_name -> homeostat.v1.VertexMessage
-	4, // 1: homeostat.v1.TickDone.delta:type_name -> homeostat.v1.TickDelta
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	1, // 1: homeostat.v1.TickStart.batches:type_name -> homeostat.v1.Batch
+	4, // 2: homeostat.v1.TickDone.delta:type_name -> homeostat.v1.TickDelta
+	1, // 3: homeostat.v1.TickDone.batches:type_name -> homeostat.v1.Batch
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_proto_homeostat_v1_engine_proto_init() }
