@@ -14,20 +14,19 @@ import "math/bits"
 // 4-ary heap and are checked lazily: an entry whose vertex has since
 // moved its due tick is dropped when it comes up.
 type calendar struct {
-	mask     int64 // wheel size - 1, or -1 without a wheel
+	mask    int64 // wheel size - 1, or -1 without a wheel
+	last    int64 // the last tick run; messages arrive after it
+	pending int   // messages in the wheel
+	far     []Message
+	timers  []timer
+
 	head     []int32
 	tail     []int32
 	nonempty []uint64
-	pending  int   // messages in the wheel
-	last     int64 // the last tick run; messages arrive after it
-
-	chunks [][chunkLen]Message
-	fill   []int32 // messages in each chunk
-	next   []int32 // next chunk in the bucket, or the free list
-	free   int32   // head of the free list, or -1
-
-	far    []Message
-	timers []timer
+	chunks   [][chunkLen]Message
+	fill     []int32 // messages in each chunk
+	next     []int32 // next chunk in the bucket, or the free list
+	free     int32   // head of the free list, or -1
 }
 
 // chunkLen is the number of messages in one chunk (4 KiB).
@@ -51,9 +50,11 @@ func wheelSize(n int) int {
 	return size
 }
 
-func newCalendar(vertices int) calendar {
+// init readies the calendar of a shard of the given number of vertices,
+// keeping the room its heaps may already have.
+func (c *calendar) init(vertices int) {
 	size := wheelSize(vertices)
-	c := calendar{mask: int64(size) - 1, last: -1, free: -1}
+	c.mask, c.last, c.free = int64(size)-1, -1, -1
 	if size > 0 {
 		c.head = make([]int32, size)
 		c.tail = make([]int32, size)
@@ -62,7 +63,6 @@ func newCalendar(vertices int) calendar {
 		}
 		c.nonempty = make([]uint64, size/64)
 	}
-	return c
 }
 
 // put adds a message; m.At must be after the last tick run.

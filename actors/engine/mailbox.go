@@ -31,6 +31,7 @@ type mailbox struct {
 	user       queue
 	system     queue
 	invoker    actor.MessageInvoker
+	self       selfer // the invoker, the actor's context, for warm
 	dispatcher actor.Dispatcher
 	drain      func() // m.process when not inline, made once
 }
@@ -68,9 +69,23 @@ func (m *mailbox) post(q *queue, msg any) {
 // RegisterHandlers implements actor.Mailbox.
 func (m *mailbox) RegisterHandlers(invoker actor.MessageInvoker, dispatcher actor.Dispatcher) {
 	m.invoker, m.dispatcher = invoker, dispatcher
+	m.self, _ = invoker.(selfer)
 	if !m.inline {
 		m.drain = m.process
 	}
+}
+
+// selfer is the part of an actor's context that warm reads.
+type selfer interface{ Self() *actor.PID }
+
+// warm reads a word of the mailbox and one of its actor's context, both
+// set once before the actor runs, and returns a number of no meaning
+// (run.warm).
+func (m *mailbox) warm() int {
+	if m.self != nil && m.self.Self() != nil {
+		return 1
+	}
+	return 0
 }
 
 // Start implements actor.Mailbox; there is nothing to start.

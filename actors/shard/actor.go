@@ -112,6 +112,13 @@ func New(cfg Config, k pb.Kind) (Actor, error) {
 // ID is the actor's index among the run's shard actors.
 func (a *Actor) ID() int32 { return a.id }
 
+// Base returns the shard actor that a shell embeds.
+func (a *Actor) Base() *Actor { return a }
+
+// Warm reads the actor's first words and returns a number of no
+// meaning; see core.Shard.Warm.
+func (a *Actor) Warm() uint64 { return a.received }
+
 // Receive implements actor.Actor.
 func (a *Actor) Receive(ctx actor.Context) {
 	if _, ok := ctx.Message().(*actor.Stopped); ok {
