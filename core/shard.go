@@ -48,31 +48,31 @@ type Shard struct {
 	// cache) an activation then misses on a few lines of the shard, not
 	// on all of them.
 	w        *World
+	g        *model.Graph
 	p        *Partition // nil: the shard holds every vertex
+	verts    []int32    // vertex of each local index; nil when p is nil
 	id       int32
 	nv       int32 // how many of the model's vertices
 	now      int64
 	started  bool
 	record   bool
-	cal      calendar
 	vs       []vstate // the model's vertices: local indices [0, nv)
+	inBase   []int32  // local input slot of edge e of vertex l: e + inBase[l]
+	outBase  []int32  // local output slot of Out position k: k + outBase[l]
+	inDown   []bool   // per local input edge, for weighted gates
+	carried  []bool   // per local output edge: the last outage went along it
 	dirty    []int32
+	ctl      []Message // this tick's ordered messages
 	out      []Message
 	delta    Delta
 	counters Counters
+	cal      calendar // its wheel, unused by small shards, last
 
-	g       *model.Graph
-	verts   []int32    // vertex of each local index; nil when p is nil
-	ins     []instance // instance actors: local indices from nv on
-	inBase  []int32    // local input slot of edge e of vertex l: e + inBase[l]
-	outBase []int32    // local output slot of Out position k: k + outBase[l]
-	inDown  []bool     // per local input edge, for weighted gates
-	carried []bool     // per local output edge: the last outage went along it
-	exts    []extState
-	sups    []supState
-	hosts   []hostState
-	ctl     []Message // this tick's ordered messages
-	events  []Event
+	ins    []instance // instance actors: local indices from nv on
+	exts   []extState
+	sups   []supState
+	hosts  []hostState
+	events []Event
 }
 
 // vstate is the compact record of one vertex: 80 bytes.

@@ -30,11 +30,12 @@ type system struct {
 	// between, the PID and the process, on every message to one of a
 	// million actors.
 	mailboxes []actor.Mailbox
-	// With one vertex per actor, the engine's own mailboxes and the
-	// shard actors, by index, for warm; nil otherwise.
-	own  []*mailbox
-	base []*shard.Actor
-	heat int // what warm read, kept so that the reads stay
+	// The engine's own mailboxes and the shard actors, by index, for
+	// warm (keepForWarm); nil otherwise.
+	own    []*mailbox
+	base   []*shard.Actor
+	warmUp bool // one vertex per actor, inline, the clock as postman
+	heat   int  // what warm read, kept so that the reads stay
 }
 
 // spawn starts the actor system and one shard actor per shard, each in
@@ -67,17 +68,18 @@ func (r *run) spawn(logger *slog.Logger, sh shape) error {
 }
 
 // keepForWarm keeps shard actor i of n and its mailbox for warm when
-// the mailbox is the engine's own, as with one vertex per actor.
+// the mailbox is the engine's own, as with one vertex per actor, it runs
+// inline and the clock is the postman.
 func (s *system) keepForWarm(i, n int, a actor.Actor) {
 	mb, ok := s.mailboxes[i].(*mailbox)
 	b, ok2 := a.(interface{ Base() *shard.Actor })
-	if !ok || !ok2 {
+	if !ok || !ok2 || !mb.inline || !s.net.Postman {
 		return
 	}
 	if s.own == nil {
 		s.own, s.base = make([]*mailbox, n), make([]*shard.Actor, n)
 	}
-	s.own[i], s.base[i] = mb, b.Base()
+	s.own[i], s.base[i], s.warmUp = mb, b.Base(), true
 }
 
 // send sends msg to shard actor i as Root.Send would: with no sender and

@@ -62,20 +62,16 @@ func (r *run) wake(t int64, wake []clock.Wake) {
 // is cold in the cache, and an activation would wait for each miss in
 // turn; read here for all the tick's actors in one loop, the misses of
 // different actors overlap. With fewer, larger actors, which stay in
-// the cache, it does nothing. It needs the clock to be the postman: then
-// no actor touches its state between its report and its next start,
-// whereas a batch sent straight to an actor may still be in delivery on
-// the actor's goroutine.
+// the cache, it does nothing; in parallel, or with batches sent
+// straight, actors may still be at work on their own goroutines, and it
+// does nothing either.
 func (r *run) warm(wake []clock.Wake) {
-	if r.own == nil || !r.net.Postman || len(wake) < 2 {
+	if !r.warmUp || len(wake) < 2 {
 		return
 	}
 	x := 0
 	for _, w := range wake {
 		i := w.Participant
-		if r.mailboxes[i] != nil {
-			x++
-		}
 		x += r.own[i].warm() + int(r.base[i].Warm()) + int(r.shards[i].Warm())
 	}
 	r.heat += x
