@@ -222,12 +222,18 @@ func (s *Shard) local(v int32) (int32, error) {
 	return s.p.Local[v], nil
 }
 
-// Warm reads the first words that the shard's next delivery and step
-// read, and returns a number of no meaning. An engine about to step many
-// shards that are cold in the cache warms them all first: the misses of
-// one shard then overlap those of the next instead of following them.
+// Warm reads a word in each cache line of the Shard's leading fields
+// and the first words of its vertices and queues, all of which the next
+// delivery and step read, and returns a number of no meaning. An engine
+// about to step many shards that are cold in the cache warms them all
+// first: the misses of one shard then overlap those of the next instead
+// of following them.
 func (s *Shard) Warm() int64 {
-	x := s.cal.last
+	x := s.cal.last + s.now + s.delta.Events + s.counters.Events +
+		int64(len(s.inDown)+len(s.dirty)+len(s.out)+int(s.id))
+	if s.w != nil {
+		x++
+	}
 	if len(s.vs) > 0 {
 		x += s.vs[0].due
 	}
