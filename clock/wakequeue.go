@@ -1,6 +1,10 @@
 package clock
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/homeostat/homeostat/internal/dueheap"
+)
 
 // wheelSize is the number of ticks the wake queue's timing wheel covers
 // ahead of the tick in progress. Batches arrive a tick or a few later
@@ -33,7 +37,7 @@ type wakeQueue struct {
 	nonempty []uint64
 	entries  []wakeEntry
 	free     int32 // first free entry, or -1
-	far      wakeHeap
+	far      dueheap.Heap
 	into     []int // scratch for a bucket's participants
 }
 
@@ -58,16 +62,16 @@ func (q *wakeQueue) push(parts []participant, at int64, p int) {
 	case at-q.base < wheelSize:
 		q.link(at&(wheelSize-1), int32(p))
 	case parts[p].farAt != at:
-		q.far.push(at, p)
+		q.far.Push(at, int32(p))
 		parts[p].farAt = at
 	}
 }
 
 // popFar takes the heap's earliest entry.
-func (q *wakeQueue) popFar(parts []participant) wakeAt {
-	e := q.far.pop()
-	if parts[e.p].farAt == e.at {
-		parts[e.p].farAt = Never // another entry for e.at may remain: no harm
+func (q *wakeQueue) popFar(parts []participant) dueheap.Entry {
+	e := q.far.Pop()
+	if parts[e.ID].farAt == e.At {
+		parts[e.ID].farAt = Never // another entry for e.At may remain: no harm
 	}
 	return e
 }
@@ -152,10 +156,10 @@ func (q *wakeQueue) keepLive(t int64, parts []participant) bool {
 // wheel, and moves in the live entries of the heap that it now covers.
 func (q *wakeQueue) advance(t int64, parts []participant) {
 	q.base = t
-	for q.far.len() > 0 && q.far.top().at-t < wheelSize {
+	for len(q.far) > 0 && q.far[0].At-t < wheelSize {
 		e := q.popFar(parts)
-		if parts[e.p].due == e.at {
-			q.link(e.at&(wheelSize-1), int32(e.p))
+		if parts[e.ID].due == e.At {
+			q.link(e.At&(wheelSize-1), e.ID)
 		}
 	}
 }
@@ -180,58 +184,11 @@ func (q *wakeQueue) take(t int64) []int {
 // farEarliest drops the heap's stale entries from the top and returns
 // its earliest due tick, or Never.
 func (q *wakeQueue) farEarliest(parts []participant) int64 {
-	for q.far.len() > 0 && parts[q.far.top().p].due != q.far.top().at {
+	for len(q.far) > 0 && parts[q.far[0].ID].due != q.far[0].At {
 		q.popFar(parts)
 	}
-	if q.far.len() == 0 {
+	if len(q.far) == 0 {
 		return Never
 	}
-	return q.far.top().at
-}
-
-// wakeHeap is a 4-ary min-heap of (tick, participant).
-type wakeHeap struct{ h []wakeAt }
-
-type wakeAt struct {
-	at int64
-	p  int
-}
-
-func (q *wakeHeap) len() int    { return len(q.h) }
-func (q *wakeHeap) top() wakeAt { return q.h[0] }
-
-func (q *wakeHeap) push(at int64, p int) {
-	q.h = append(q.h, wakeAt{at, p})
-	h := q.h
-	for i := len(h) - 1; i > 0; {
-		parent := (i - 1) / 4
-		if h[parent].at <= h[i].at {
-			break
-		}
-		h[parent], h[i] = h[i], h[parent]
-		i = parent
-	}
-}
-
-func (q *wakeHeap) pop() wakeAt {
-	h := q.h
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	q.h = h[:n]
-	h = q.h
-	for i := 0; ; {
-		small := i
-		for k := 4*i + 1; k <= 4*i+4 && k < n; k++ {
-			if h[k].at < h[small].at {
-				small = k
-			}
-		}
-		if small == i {
-			break
-		}
-		h[i], h[small] = h[small], h[i]
-		i = small
-	}
-	return top
+	return q.far[0].At
 }

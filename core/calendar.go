@@ -1,6 +1,10 @@
 package core
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/homeostat/homeostat/internal/dueheap"
+)
 
 // calendar holds what is due in a shard: messages by tick of arrival and
 // the vertices' timers.
@@ -18,7 +22,7 @@ type calendar struct {
 	last    int64 // the last tick run; messages arrive after it
 	pending int   // messages in the wheel
 	far     []Message
-	timers  []timer
+	timers  dueheap.Heap // the vertices' timers: ID is the local index
 
 	head     []int32
 	tail     []int32
@@ -31,11 +35,6 @@ type calendar struct {
 
 // chunkLen is the number of messages in one chunk (4 KiB).
 const chunkLen = 128
-
-type timer struct {
-	at int64
-	l  int32
-}
 
 // wheelSize picks a wheel for a shard of n vertices: none for a handful,
 // up to 4096 ticks for big shards.
@@ -144,7 +143,7 @@ func (c *calendar) nextTick() int64 {
 		due = c.far[0].At
 	}
 	if len(c.timers) > 0 {
-		due = min(due, c.timers[0].at)
+		due = min(due, c.timers[0].At)
 	}
 	if c.pending > 0 {
 		due = min(due, c.nextInWheel())
@@ -209,43 +208,11 @@ func (c *calendar) farDue(t int64) bool {
 	return len(c.far) > 0 && c.far[0].At == t
 }
 
-func (c *calendar) pushTimer(at int64, l int32) {
-	c.timers = append(c.timers, timer{at, l})
-	h := c.timers
-	for i := len(h) - 1; i > 0; {
-		p := (i - 1) / 4
-		if h[p].at <= h[i].at {
-			break
-		}
-		h[p], h[i] = h[i], h[p]
-		i = p
-	}
-}
+func (c *calendar) pushTimer(at int64, l int32) { c.timers.Push(at, l) }
 
 // timerDue reports whether a timer is due at tick t.
 func (c *calendar) timerDue(t int64) bool {
-	return len(c.timers) > 0 && c.timers[0].at == t
+	return len(c.timers) > 0 && c.timers[0].At == t
 }
 
-func (c *calendar) popTimer() timer {
-	h := c.timers
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	c.timers = h[:n]
-	h = c.timers
-	for i := 0; ; {
-		small := i
-		for k := 4*i + 1; k <= 4*i+4 && k < n; k++ {
-			if h[k].at < h[small].at {
-				small = k
-			}
-		}
-		if small == i {
-			break
-		}
-		h[i], h[small] = h[small], h[i]
-		i = small
-	}
-	return top
-}
+func (c *calendar) popTimer() dueheap.Entry { return c.timers.Pop() }

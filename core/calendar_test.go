@@ -82,7 +82,7 @@ func TestTimerHeapPopsInOrder(t *testing.T) {
 	}
 	var got []int64
 	for len(c.timers) > 0 {
-		got = append(got, c.popTimer().at)
+		got = append(got, c.popTimer().At)
 	}
 	want := slices.Clone(ats)
 	slices.Sort(want)

@@ -241,7 +241,7 @@ func (s *Shard) Warm() int64 {
 		x += s.cal.far[0].At
 	}
 	if len(s.cal.timers) > 0 {
-		x += s.cal.timers[0].at
+		x += s.cal.timers[0].At
 	}
 	return x
 }
@@ -392,19 +392,19 @@ func (s *Shard) markDirty(l int32) {
 func (s *Shard) fireTimers(t int64) {
 	for s.cal.timerDue(t) {
 		tm := s.cal.popTimer()
-		if s.isInst(tm.l) {
-			s.instFire(tm.l, t)
+		if s.isInst(tm.ID) {
+			s.instFire(tm.ID, t)
 			continue
 		}
-		vs := &s.vs[tm.l]
+		vs := &s.vs[tm.ID]
 		if vs.due != t {
 			continue
 		}
 		s.delta.Events++
 		if vs.ext >= 0 {
-			s.fireExt(tm.l, t)
+			s.fireExt(tm.ID, t)
 		} else {
-			s.fireFast(tm.l, vs, t)
+			s.fireFast(tm.ID, vs, t)
 		}
 	}
 }
