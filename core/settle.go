@@ -143,6 +143,10 @@ func (s *Shard) send(m Message) {
 		s.cal.put(m)
 		return
 	}
+	if s.lone >= 0 && m.To != s.lone {
+		s.out = append(s.out, m) // a shard of one: no read of the partition
+		return
+	}
 	if s.p.Owner[m.To] == s.id {
 		m.To = s.p.Local[m.To]
 		s.cal.put(m)
