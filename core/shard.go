@@ -236,12 +236,13 @@ func (s *Shard) local(v int32) (int32, error) {
 	return s.p.Local[v], nil
 }
 
-// Warm reads a word in each cache line of the Shard's leading fields
-// and the first words of its vertices and queues, all of which the next
-// delivery and step read, and returns a number of no meaning. An engine
-// about to step many shards that are cold in the cache warms them all
-// first: the misses of one shard then overlap those of the next instead
-// of following them.
+// Warm reads a word in each cache line of the Shard's leading fields,
+// and the first words of its first vertex, of that vertex's edges and
+// of its queues and scratch space, all of which the next delivery and
+// step are likely to read, and returns a number of no meaning. An
+// engine about to step many shards that are cold in the cache warms
+// them all first: the misses of one shard then overlap those of the
+// next instead of following them.
 func (s *Shard) Warm() int64 {
 	x := s.cal.last + s.now + s.delta.Events + s.counters.Events +
 		int64(len(s.inDown)+len(s.dirty)+len(s.out)+int(s.id))
@@ -249,7 +250,23 @@ func (s *Shard) Warm() int64 {
 		x++
 	}
 	if len(s.vs) > 0 {
-		x += s.vs[0].due
+		vs := &s.vs[0] // 80 bytes: due and outLo are on either line
+		x += vs.due + int64(s.inBase[0]+s.outBase[0])
+		if vs.outLo < vs.outHi {
+			x += int64(s.w.outs[vs.outLo].to)
+		}
+	}
+	if len(s.inDown) > 0 {
+		x += int64(b2u(s.inDown[0]))
+	}
+	if len(s.carried) > 0 {
+		x += int64(b2u(s.carried[0]))
+	}
+	if cap(s.dirty) > 0 {
+		x += int64(s.dirty[:1][0])
+	}
+	if cap(s.out) > 0 {
+		x += s.out[:1][0].At
 	}
 	if len(s.cal.far) > 0 {
 		x += s.cal.far[0].At
