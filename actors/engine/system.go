@@ -46,6 +46,9 @@ func (r *run) spawn(logger *slog.Logger, sh shape) error {
 	s.rep = newReporter()
 	s.net = &shard.Network{Owner: r.lay.part.Owner, PIDs: make([]*actor.PID, n),
 		Reporter: s.rep, Postman: sh.postman}
+	if sh.postman && sh.inline {
+		s.net.Pools = new(shard.Pools)
+	}
 	s.mailboxes = make([]actor.Mailbox, n)
 	s.sys = actor.NewActorSystem(actor.WithLoggerFactory(
 		func(*actor.ActorSystem) *slog.Logger { return logger }))
@@ -132,6 +135,7 @@ type shape struct {
 	mailbox    actor.MailboxProducer
 	dispatcher actor.Dispatcher
 	postman    bool // the clock carries the batches: shard.Network.Postman
+	inline     bool // every mailbox runs on the goroutine that posts to it
 }
 
 // newShape gives the shape of a run with k vertices per actor. Mailboxes:
@@ -144,7 +148,7 @@ type shape struct {
 func newShape(k int, parallel, straight bool) shape {
 	sh := shape{mailbox: actor.Unbounded(),
 		dispatcher: actor.NewSynchronizedDispatcher(inlineThroughput),
-		postman:    !straight}
+		postman:    !straight, inline: !parallel}
 	if k == 1 {
 		sh.mailbox = newMailbox(parallel)
 	}

@@ -50,7 +50,7 @@ func (r *run) loop(ctx context.Context) error {
 func (r *run) wake(t int64, wake []clock.Wake) {
 	r.warm(wake)
 	for _, w := range wake {
-		st := shard.NewStart(t, w.Expect)
+		st := r.net.Pools.NewStart(t, w.Expect)
 		st.Batches = r.post.take(int32(w.Participant), st.Batches)
 		r.send(w.Participant, st)
 	}
@@ -140,7 +140,7 @@ func (r *run) next(ctx context.Context, woken int) ([]*pb.TickDone, error) {
 // report hands one actor's report to the coordinator and gives the
 // message back to its pool.
 func (r *run) report(c *clock.Coordinator, done *pb.TickDone) (clock.Start, bool, error) {
-	defer shard.ReleaseDone(done)
+	defer r.net.Pools.ReleaseDone(done)
 	d, err := r.toClock(done)
 	if err != nil {
 		return clock.Start{}, false, err
@@ -200,7 +200,7 @@ func (r *run) drain(woken int) {
 	for woken > 0 {
 		dones := r.rep.take(r.dones[:0])
 		for _, done := range dones {
-			shard.ReleaseDone(done)
+			r.net.Pools.ReleaseDone(done)
 		}
 		woken -= len(dones)
 		// Wait only after a take that found nothing: only that one

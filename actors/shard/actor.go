@@ -72,6 +72,9 @@ type Network struct {
 	// messages pass by pointer; across processes (the cluster) batches
 	// go straight between actors and Postman is false.
 	Postman bool
+	// Pools are the run's own pools of messages and scratch space, for
+	// a run on one goroutine (see Pools); nil, the shared ones.
+	Pools *Pools
 }
 
 // Actor is a protoactor actor hosting one shard of vertex actors. The
@@ -157,7 +160,7 @@ func (a *Actor) receiveBatch(ctx actor.Context, b *pb.Batch) {
 	if st := a.pending; st != nil && a.received >= st.Expect {
 		a.pending = nil
 		t := st.Tick
-		ReleaseStart(st)
+		a.net.Pools.ReleaseStart(st)
 		a.run(ctx, t)
 	}
 }
@@ -166,8 +169,8 @@ func (a *Actor) receiveBatch(ctx actor.Context, b *pb.Batch) {
 // the batch broke the actor.
 func (a *Actor) take(b *pb.Batch) bool {
 	from := b.Sender
-	err := deliver(a.core, b)
-	release(b)
+	err := deliver(a.net.Pools, a.core, b)
+	a.net.Pools.release(b)
 	if err != nil {
 		a.fail(fmt.Errorf("actor %d: batch from actor %d: %w", a.id, from, err))
 		return false
@@ -200,7 +203,7 @@ func (a *Actor) start(ctx actor.Context, st *pb.TickStart) {
 		return
 	}
 	t := st.Tick
-	ReleaseStart(st)
+	a.net.Pools.ReleaseStart(st)
 	a.run(ctx, t)
 }
 
@@ -208,7 +211,7 @@ func (a *Actor) start(ctx actor.Context, st *pb.TickStart) {
 // actors and reports the tick done.
 func (a *Actor) run(ctx actor.Context, t int64) {
 	out, delta := a.core.Step(t)
-	done := NewDone(a.id, t, &delta)
+	done := a.net.Pools.NewDone(a.id, t, &delta)
 	if len(out) > 0 {
 		if err := a.send(ctx, t, out, done); err != nil {
 			a.fail(err)

@@ -2,7 +2,6 @@ package shard
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -11,36 +10,20 @@ import (
 	pb "github.com/homeostat/homeostat/proto/homeostat/v1"
 )
 
-// Batches, their messages and the scratch space of a tick are pooled
-// rather than kept per actor: with one vertex per actor, a buffer kept by
-// each of a million actors would cost more than the vertex itself.
-var (
-	batchPool   = sync.Pool{New: func() any { return new(pb.Batch) }}
-	inboxPool   = sync.Pool{New: func() any { return new(inbox) }}
-	outgoingSet = sync.Pool{New: func() any { return new(outgoing) }}
-)
-
 // inbox is scratch space for the core messages of one batch.
 type inbox struct{ msgs []core.Message }
 
 // deliver hands the messages of a batch to the core.
-func deliver(p clock.Participant, b *pb.Batch) error {
-	in := inboxPool.Get().(*inbox)
+func deliver(pools *Pools, p clock.Participant, b *pb.Batch) error {
+	in := pools.getInbox()
 	msgs := in.msgs[:0]
 	for _, m := range b.Messages {
 		msgs = append(msgs, MessageFromProto(m))
 	}
 	err := p.Deliver(msgs)
 	in.msgs = msgs[:0]
-	inboxPool.Put(in)
+	pools.putInbox(in)
 	return err
-}
-
-// release returns a delivered batch to the pool, keeping its messages
-// for reuse.
-func release(b *pb.Batch) {
-	b.Messages = b.Messages[:0]
-	batchPool.Put(b)
 }
 
 // outgoing gathers one tick's messages into one batch per destination.
@@ -52,7 +35,7 @@ type outgoing struct {
 }
 
 // batchFor returns the batch for actor to, starting one if needed.
-func (o *outgoing) batchFor(to, sender int32, t int64) int {
+func (o *outgoing) batchFor(p *Pools, to, sender int32, t int64) int {
 	if o.last < len(o.to) && o.to[o.last] == to {
 		return o.last
 	}
@@ -62,7 +45,7 @@ func (o *outgoing) batchFor(to, sender int32, t int64) int {
 			return i
 		}
 	}
-	b := batchPool.Get().(*pb.Batch)
+	b := p.newBatch()
 	b.Sender, b.Tick = sender, t
 	o.to = append(o.to, to)
 	o.arrival = append(o.arrival, clock.Never)
@@ -83,11 +66,8 @@ func (o *outgoing) reset() {
 // it is the postman, noting in done whom it sent what.
 func (a *Actor) send(ctx actor.Context, t int64, out []core.Message,
 	done *pb.TickDone) error {
-	o := outgoingSet.Get().(*outgoing)
-	defer func() {
-		o.reset()
-		outgoingSet.Put(o)
-	}()
+	o := a.net.Pools.getOutgoing()
+	defer a.net.Pools.putOutgoing(o)
 	for i := range out {
 		m := &out[i]
 		to := a.net.Owner[m.To]
@@ -95,7 +75,7 @@ func (a *Actor) send(ctx actor.Context, t int64, out []core.Message,
 			return fmt.Errorf("%w: actor %d sent itself a message for vertex %d",
 				ErrProtocol, a.id, m.To)
 		}
-		k := o.batchFor(to, a.id, t)
+		k := o.batchFor(a.net.Pools, to, a.id, t)
 		appendMessage(o.batches[k], m)
 		o.arrival[k] = min(o.arrival[k], m.At)
 	}
