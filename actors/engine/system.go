@@ -31,11 +31,10 @@ type system struct {
 	// million actors.
 	mailboxes []actor.Mailbox
 	// The engine's own mailboxes and the shard actors, by index, for
-	// warm (keepForWarm); nil otherwise.
-	own    []*mailbox
-	base   []*shard.Actor
-	warmUp bool // one vertex per actor, inline, the clock as postman
-	heat   int  // what warm read, kept so that the reads stay
+	// warm (keepForWarm); nil when the run does not warm.
+	own  []*mailbox
+	base []*shard.Actor
+	heat int // what warm read, kept so that the reads stay
 }
 
 // spawn starts the actor system and one shard actor per shard, each in
@@ -82,7 +81,7 @@ func (s *system) keepForWarm(i, n int, a actor.Actor) {
 	if s.own == nil {
 		s.own, s.base = make([]*mailbox, n), make([]*shard.Actor, n)
 	}
-	s.own[i], s.base[i], s.warmUp = mb, b.Base(), true
+	s.own[i], s.base[i] = mb, b.Base()
 }
 
 // send sends msg to shard actor i as Root.Send would: with no sender and

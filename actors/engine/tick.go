@@ -66,7 +66,7 @@ func (r *run) wake(t int64, wake []clock.Wake) {
 // straight, actors may still be at work on their own goroutines, and it
 // does nothing either.
 func (r *run) warm(wake []clock.Wake) {
-	if !r.warmUp || len(wake) < 2 {
+	if r.own == nil || len(wake) < 2 {
 		return
 	}
 	x := 0
