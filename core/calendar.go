@@ -49,11 +49,9 @@ func wheelSize(n int) int {
 	return size
 }
 
-// init readies the calendar of a shard of the given number of vertices,
-// keeping the room its heaps may already have.
-func (c *calendar) init(vertices int) {
+func newCalendar(vertices int) calendar {
 	size := wheelSize(vertices)
-	c.mask, c.last, c.free = int64(size)-1, -1, -1
+	c := calendar{mask: int64(size) - 1, last: -1, free: -1}
 	if size > 0 {
 		c.head = make([]int32, size)
 		c.tail = make([]int32, size)
@@ -62,6 +60,7 @@ func (c *calendar) init(vertices int) {
 		}
 		c.nonempty = make([]uint64, size/64)
 	}
+	return c
 }
 
 // put adds a message; m.At must be after the last tick run.

@@ -90,10 +90,3 @@ func TestTimerHeapPopsInOrder(t *testing.T) {
 		t.Errorf("popped %v, want %v", got, want)
 	}
 }
-
-// newCalendar returns a ready calendar of a shard of the given size.
-func newCalendar(vertices int) calendar {
-	var c calendar
-	c.init(vertices)
-	return c
-}

@@ -143,12 +143,8 @@ func (s *Shard) send(m Message) {
 		s.cal.put(m)
 		return
 	}
-	if s.lone >= 0 && m.To != s.lone {
-		s.out = append(s.out, m) // a shard of one: no read of the partition
-		return
-	}
-	if s.p.Owner[m.To] == s.id {
-		m.To = s.p.Local[m.To]
+	if s.owns(m.To) {
+		m.To = s.index(m.To)
 		s.cal.put(m)
 		return
 	}

@@ -116,14 +116,11 @@ func NewShard(w *World, p *Partition, id int, run Run) *Shard {
 		nv, _ = slices.BinarySearch(verts, int32(w.N()))
 	}
 	s := &Shard{w: w, g: w.Graph, p: p, id: int32(id), record: run.Record,
-		verts: verts, nv: int32(nv), vs: make([]vstate, nv),
-		ins: make([]instance, n-nv), inBase: make([]int32, nv),
-		outBase: make([]int32, nv)}
-	s.lone = -1
+		verts: verts, nv: int32(nv), lone: -1, cal: newCalendar(n),
+		vs: make([]vstate, nv), ins: make([]instance, n-nv)}
 	if len(verts) == 1 {
 		s.lone = verts[0]
 	}
-	s.cal.init(n)
 	s.allocEdges()
 
 	for l := range int32(nv) {
@@ -142,6 +139,8 @@ func NewShard(w *World, p *Partition, id int, run Run) *Shard {
 
 func (s *Shard) allocEdges() {
 	g := s.g
+	s.inBase = make([]int32, len(s.vs))
+	s.outBase = make([]int32, len(s.vs))
 	var in, out int32
 	for l := range s.vs {
 		v := s.global(int32(l))
@@ -215,7 +214,7 @@ func (s *Shard) global(l int32) int32 {
 
 func (s *Shard) owns(v int32) bool {
 	if s.lone >= 0 {
-		return v == s.lone
+		return v == s.lone // no read of the partition, as in index
 	}
 	if v < 0 || int(v) >= s.w.Size() {
 		return false
@@ -224,16 +223,23 @@ func (s *Shard) owns(v int32) bool {
 }
 
 func (s *Shard) local(v int32) (int32, error) {
-	if v == s.lone && v >= 0 {
-		return 0, nil // spares reads of the partition, cold with a shard per vertex
-	}
 	if !s.owns(v) {
 		return 0, fmt.Errorf("%w: vertex %d", ErrNotOwned, v)
 	}
-	if s.p == nil {
-		return v, nil
+	return s.index(v), nil
+}
+
+// index is the local index of vertex v, which the shard owns. A shard of
+// one vertex answers without reading the partition, which is cold in the
+// cache when there is a shard per vertex.
+func (s *Shard) index(v int32) int32 {
+	switch {
+	case s.p == nil:
+		return v
+	case s.lone >= 0:
+		return 0
 	}
-	return s.p.Local[v], nil
+	return s.p.Local[v]
 }
 
 // Warm reads a word in each cache line of the Shard's leading fields,

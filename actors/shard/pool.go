@@ -19,12 +19,15 @@ import (
 // The pools are sync.Pools, shared by every run, unless a run has
 // Pools of its own (Network.Pools).
 var (
-	startPool   = sync.Pool{New: func() any { return new(pb.TickStart) }}
+	startPool   = sync.Pool{New: func() any { return newStart() }}
 	donePool    = sync.Pool{New: func() any { return newDone() }}
-	batchPool   = sync.Pool{New: func() any { return new(pb.Batch) }}
+	batchPool   = sync.Pool{New: func() any { return newBatch() }}
 	inboxPool   = sync.Pool{New: func() any { return new(inbox) }}
 	outgoingSet = sync.Pool{New: func() any { return new(outgoing) }}
 )
+
+func newStart() *pb.TickStart { return new(pb.TickStart) }
+func newBatch() *pb.Batch     { return new(pb.Batch) }
 
 func newDone() *pb.TickDone {
 	return &pb.TickDone{Delta: &pb.TickDelta{Classes: make([]int32, core.NumClasses)}}
@@ -37,12 +40,28 @@ func newDone() *pb.TickDone {
 // does at a fraction of its cost, and one scratch space of each kind is
 // enough. A nil *Pools stands for the shared sync.Pools.
 type Pools struct {
-	starts  []*pb.TickStart
-	dones   []*pb.TickDone
-	batches []*pb.Batch
+	starts  freeList[*pb.TickStart]
+	dones   freeList[*pb.TickDone]
+	batches freeList[*pb.Batch]
 	inbox   inbox
 	out     outgoing
 }
+
+// freeList is a stack of things given back, to hand out again.
+type freeList[T any] []T
+
+// get takes the thing given back last, or makes one with fresh.
+func (l *freeList[T]) get(fresh func() T) T {
+	n := len(*l)
+	if n == 0 {
+		return fresh()
+	}
+	x := (*l)[n-1]
+	*l = (*l)[:n-1]
+	return x
+}
+
+func (l *freeList[T]) put(x T) { *l = append(*l, x) }
 
 // NewStart returns a TickStart from the shared pool for tick t; the actor
 // that receives it gives it back.
@@ -59,14 +78,10 @@ func ReleaseDone(done *pb.TickDone) { (*Pools)(nil).ReleaseDone(done) }
 // actor that receives it gives it back.
 func (p *Pools) NewStart(t int64, expect uint64) *pb.TickStart {
 	var st *pb.TickStart
-	switch {
-	case p == nil:
+	if p == nil {
 		st = startPool.Get().(*pb.TickStart)
-	case len(p.starts) > 0:
-		st = p.starts[len(p.starts)-1]
-		p.starts = p.starts[:len(p.starts)-1]
-	default:
-		st = new(pb.TickStart)
+	} else {
+		st = p.starts.get(newStart)
 	}
 	st.Tick, st.Expect = t, expect
 	return st
@@ -79,21 +94,17 @@ func (p *Pools) ReleaseStart(st *pb.TickStart) {
 		startPool.Put(st)
 		return
 	}
-	p.starts = append(p.starts, st)
+	p.starts.put(st)
 }
 
 // NewDone returns a TickDone for the report of tick t with delta d, and
 // no batch sent yet; the clock gives it back once read.
 func (p *Pools) NewDone(id int32, t int64, d *core.Delta) *pb.TickDone {
 	var done *pb.TickDone
-	switch {
-	case p == nil:
+	if p == nil {
 		done = donePool.Get().(*pb.TickDone)
-	case len(p.dones) > 0:
-		done = p.dones[len(p.dones)-1]
-		p.dones = p.dones[:len(p.dones)-1]
-	default:
-		done = newDone()
+	} else {
+		done = p.dones.get(newDone)
 	}
 	done.Actor, done.Tick, done.EarliestSent = id, t, clock.Never
 	done.NextDue = clock.Never
@@ -114,20 +125,15 @@ func (p *Pools) ReleaseDone(done *pb.TickDone) {
 		donePool.Put(done)
 		return
 	}
-	p.dones = append(p.dones, done)
+	p.dones.put(done)
 }
 
 // newBatch returns an empty Batch.
 func (p *Pools) newBatch() *pb.Batch {
-	switch {
-	case p == nil:
+	if p == nil {
 		return batchPool.Get().(*pb.Batch)
-	case len(p.batches) > 0:
-		b := p.batches[len(p.batches)-1]
-		p.batches = p.batches[:len(p.batches)-1]
-		return b
 	}
-	return new(pb.Batch)
+	return p.batches.get(newBatch)
 }
 
 // release gives back a delivered batch, keeping its messages for reuse.
@@ -137,7 +143,7 @@ func (p *Pools) release(b *pb.Batch) {
 		batchPool.Put(b)
 		return
 	}
-	p.batches = append(p.batches, b)
+	p.batches.put(b)
 }
 
 // getInbox and putInbox lend the scratch space of one delivery.
